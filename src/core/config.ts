@@ -1,0 +1,198 @@
+/**
+ * The experiment: one zod schema whose content is exactly what a share link carries.
+ *
+ * Versioned: `version` is written into every link; `parseConfig` migrates older
+ * versions forward so that links shared today keep working after the schema grows.
+ */
+import { z } from 'zod';
+
+export const CONFIG_VERSION = 1;
+
+export const TASK_IDS = ['bandit', 'helpful'] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+
+export const TaskConfig = z
+  .object({
+    id: z.enum(TASK_IDS).describe('Which toy task to train on (see README: "Tasks").'),
+  })
+  .strict();
+
+export const PolicyConfig = z
+  .object({
+    kind: z
+      .enum(['auto', 'tabular', 'transformer'])
+      .default('auto')
+      .describe('Policy family: a table of logits per prefix (enumerable tasks) or a tiny causal transformer. auto: tabular when the task is a one-step bandit.'),
+    dModel: z.number().int().min(8).max(256).default(32).describe('Transformer width.'),
+    layers: z.number().int().min(1).max(4).default(1).describe('Transformer blocks.'),
+  })
+  .strict();
+
+export const SftConfig = z
+  .object({
+    demos: z.number().int().min(16).max(100000).default(2048).describe('Demonstrations drawn from the noisy demonstrator.'),
+    steps: z.number().int().min(0).max(5000).default(300).describe('Adam steps of maximum likelihood on the demonstrations.'),
+    lr: z.number().positive().max(1).default(0.03).describe('SFT learning rate.'),
+    batchSize: z.number().int().min(8).max(4096).default(128),
+  })
+  .strict();
+
+export const FeedbackConfig = z
+  .object({
+    comparisons: z
+      .number()
+      .int()
+      .min(16)
+      .max(100000)
+      .default(2000)
+      .describe('Pairs of reference-policy responses labelled by the simulated annotator pool.'),
+    labelNoise: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.5)
+      .describe('Probability a training label is replaced by a coin toss (AlpacaFarm: 0.5, i.e. 25% flipped).'),
+  })
+  .strict();
+
+export const RewardModelConfig = z
+  .object({
+    steps: z.number().int().min(0).max(5000).default(300).describe('Adam steps of Bradley–Terry training.'),
+    lr: z.number().positive().max(1).default(0.03),
+    hidden: z.number().int().min(4).max(256).default(32).describe('Hidden units of the reward MLP.'),
+    batchSize: z.number().int().min(8).max(4096).default(256),
+    heldOut: z.number().min(0).max(0.5).default(0.2).describe('Fraction of comparisons kept out of training to measure accuracy.'),
+  })
+  .strict();
+
+export const PpoConfig = z
+  .object({
+    id: z.literal('ppo'),
+    beta: z.number().positive().max(100).default(0.05).describe('KL coefficient β: per-token reward −β·kl_t (TRL default 0.05).'),
+    klEstimator: z.enum(['k1', 'k3', 'exact']).default('k1').describe('Per-token KL used in the penalty: k1 = −logr, k3 = (e^logr − 1) − logr, exact = Σ_v π log π/π_ref.'),
+    adaptiveKl: z
+      .object({ target: z.number().positive().default(6), horizon: z.number().positive().default(10000) })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe('Adaptive KL controller (Ziegler et al. 2019); null keeps β fixed.'),
+    gamma: z.number().min(0).max(1).default(1).describe('Discount γ.'),
+    lambda: z.number().min(0).max(1).default(0.95).describe('GAE λ.'),
+    clipRange: z.number().positive().max(1).default(0.2).describe('Policy ratio clip ε.'),
+    clipRangeValue: z.number().positive().default(0.2).describe('Value clip ε_v.'),
+    vfCoef: z.number().min(0).default(0.1).describe('Value loss weight c_v.'),
+    epochs: z.number().int().min(1).max(16).default(4).describe('PPO epochs per rollout.'),
+    minibatches: z.number().int().min(1).max(64).default(4).describe('Minibatches per epoch.'),
+    batchSize: z.number().int().min(4).max(4096).default(64).describe('Responses sampled per iteration (per population member).'),
+    lr: z.number().positive().max(1).default(0.01).describe('Adam learning rate for policy and value.'),
+    whitenAdvantages: z.boolean().default(true),
+  })
+  .strict();
+
+export const MethodConfig = z.discriminatedUnion('id', [PpoConfig]);
+export type MethodId = z.infer<typeof MethodConfig>['id'];
+
+export const SweepConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('none') }).strict(),
+  z
+    .object({ kind: z.literal('beta'), values: z.array(z.number().positive().max(100)).min(2).max(16) })
+    .strict()
+    .describe('One population member per β, all on the same seed.'),
+  z
+    .object({ kind: z.literal('seed'), count: z.number().int().min(2).max(16) })
+    .strict()
+    .describe('Members on seeds seed, seed+1, …'),
+]);
+
+export const ExperimentConfig = z
+  .object({
+    version: z.literal(CONFIG_VERSION),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    iterations: z.number().int().min(1).max(10000).default(60).describe('Training iterations of the method.'),
+    evalEvery: z.number().int().min(1).max(1000).default(1).describe('Exact evaluation every k iterations.'),
+    task: TaskConfig.default({ id: 'bandit' }),
+    policy: PolicyConfig.default({ kind: 'auto', dModel: 32, layers: 1 }),
+    sft: SftConfig.default(SftConfig.parse({})),
+    feedback: FeedbackConfig.default(FeedbackConfig.parse({})),
+    rewardModel: RewardModelConfig.default(RewardModelConfig.parse({})),
+    method: MethodConfig.default(PpoConfig.parse({ id: 'ppo' })),
+    sweep: SweepConfig.default({ kind: 'none' }),
+  })
+  .strict();
+
+export type Config = z.infer<typeof ExperimentConfig>;
+export type ConfigInput = z.input<typeof ExperimentConfig>;
+export type PpoHyper = z.infer<typeof PpoConfig>;
+
+/** Migrations from version k to k+1, applied in order to raw JSON. */
+const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates raw JSON (e.g. from a link or a file), migrating old versions; throws ConfigError with a readable message. */
+export function parseConfig(raw: unknown): Config {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ConfigError('Config must be a JSON object.');
+  }
+  let obj = { ...(raw as Record<string, unknown>) };
+  let version = obj.version === undefined ? CONFIG_VERSION : obj.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new ConfigError(`Config version must be a positive integer, got ${JSON.stringify(version)}.`);
+  }
+  if (version > CONFIG_VERSION) {
+    throw new ConfigError(`Config version ${version} is newer than this lab understands (${CONFIG_VERSION}); update the lab.`);
+  }
+  while (version < CONFIG_VERSION) {
+    obj = MIGRATIONS[version](obj);
+    version += 1;
+  }
+  const result = ExperimentConfig.safeParse({ ...obj, version });
+  if (!result.success) throw new ConfigError(formatIssues(result.error));
+  return result.data;
+}
+
+/** The default experiment, optionally overridden. */
+export function defaultConfig(overrides: Partial<ConfigInput> = {}): Config {
+  return parseConfig({ version: CONFIG_VERSION, ...overrides });
+}
+
+function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 4)
+    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'config'}: ${issue.message}`)
+    .join('; ');
+}
+
+/** Population members: per-member seed and KL coefficient. P = members.length. */
+export interface Member {
+  index: number;
+  seed: number;
+  beta: number;
+  label: string;
+}
+
+export function populationOf(config: Config): Member[] {
+  const sweep = config.sweep;
+  if (sweep.kind === 'beta') {
+    return sweep.values.map((beta, index) => ({ index, seed: config.seed, beta, label: `β=${beta}` }));
+  }
+  if (sweep.kind === 'seed') {
+    return Array.from({ length: sweep.count }, (_, index) => ({
+      index,
+      seed: config.seed + index,
+      beta: config.method.beta,
+      label: `seed ${config.seed + index}`,
+    }));
+  }
+  return [{ index: 0, seed: config.seed, beta: config.method.beta, label: `β=${config.method.beta}` }];
+}
+
+/** JSON schema of the experiment config (for `npm run lab -- schema`). */
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ExperimentConfig, { io: 'input' });
+}

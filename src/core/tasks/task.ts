@@ -1,0 +1,82 @@
+/**
+ * What a toy task is: a vocabulary, a prompt distribution, fixed-length responses,
+ * a noisy demonstrator (for SFT), a hidden gold reward, and a pool of simulated
+ * annotators in the AlpacaFarm spirit. Tasks are plain data + pure functions.
+ */
+import type { Rng } from '../rng';
+
+/** A simulated annotator: a Bradley–Terry judge with its own utility and biases. */
+export interface Annotator {
+  name: string;
+  /** One line for learners: what this annotator is biased toward. */
+  bias: string;
+  /** The annotator's utility for response y to prompt x (gold plus its bias). */
+  utility(x: number, y: readonly number[]): number;
+  /** Added to the logit of the response shown first (position bias); 0 for none. */
+  positionBias: number;
+  /** BT temperature: P(a ≻ b) = σ((u(a) − u(b) + positionBias) / temperature). */
+  temperature: number;
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  /** What the task shows, in two sentences. */
+  summary: string;
+  /** What to try with it. */
+  tryThis: string;
+  /** Response tokens; a response is T of them. */
+  vocab: readonly string[];
+  /** Response length (a one-step bandit has T = 1). */
+  T: number;
+  prompts: readonly string[];
+  promptProbs: readonly number[];
+  /** The noisy demonstrator whose samples SFT imitates. */
+  demonstrate(x: number, rng: Rng): number[];
+  /** Hidden gold reward. */
+  gold(x: number, y: readonly number[]): number;
+  annotators: readonly Annotator[];
+  /** Renders a response for people. */
+  render(y: readonly number[]): string;
+}
+
+/** Number of distinct responses V^T. */
+export function responseCount(task: Pick<Task, 'vocab' | 'T'>): number {
+  return task.vocab.length ** task.T;
+}
+
+/** Largest response space we enumerate exactly (per prompt). */
+export const MAX_ENUMERABLE = 4096;
+
+export function isEnumerable(task: Pick<Task, 'vocab' | 'T'>): boolean {
+  return responseCount(task) <= MAX_ENUMERABLE;
+}
+
+/** Response index (big-endian base V) → tokens. */
+export function decodeResponse(index: number, V: number, T: number): number[] {
+  const y = new Array<number>(T);
+  for (let t = T - 1; t >= 0; t--) {
+    y[t] = index % V;
+    index = Math.floor(index / V);
+  }
+  return y;
+}
+
+/** Tokens → response index (big-endian base V). */
+export function encodeResponse(y: readonly number[], V: number): number {
+  let index = 0;
+  for (const token of y) index = index * V + token;
+  return index;
+}
+
+/** All V^T responses, in index order. */
+export function allResponses(task: Pick<Task, 'vocab' | 'T'>): number[][] {
+  const V = task.vocab.length;
+  return Array.from({ length: responseCount(task) }, (_, i) => decodeResponse(i, V, task.T));
+}
+
+/** Gold reward table [n_x][V^T] for an enumerable task. */
+export function goldTable(task: Task): number[][] {
+  const ys = allResponses(task);
+  return task.prompts.map((_, x) => ys.map((y) => task.gold(x, y)));
+}

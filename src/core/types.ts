@@ -1,0 +1,96 @@
+/**
+ * The contract between core and engine: what an experiment reports. Plain data only
+ * (numbers, strings, arrays) so it crosses the worker boundary and lands in stores
+ * unchanged; no tensor ever appears here.
+ */
+import type { Config, Member } from './config';
+
+/** Metric name → value, names like `reward/gold`, `reward/proxy`, `kl/exact`, `kl/k3`. */
+export type Metrics = Record<string, number>;
+
+/** A preparation stage before the method's iterations. */
+export type PrepareStage = 'sft' | 'reward_model';
+
+export interface PrepareProgress {
+  stage: PrepareStage;
+  /** Steps done so far in this stage, and how many there are. */
+  step: number;
+  total: number;
+  /** Per-member metrics of the stage so far (e.g. `sft/nll`, `rm/accuracy`). */
+  members: Metrics[];
+}
+
+export interface PrepareResult {
+  sft: Metrics[];
+  rewardModel: Metrics[];
+}
+
+/** One named stage of an iteration, with a narration built from this run's numbers. */
+export interface StageReport {
+  name: string;
+  narration: string;
+  ms: number;
+}
+
+export interface IterationResult {
+  /** 1-based index of the iteration just completed. */
+  iteration: number;
+  /** Metrics per population member (length P). */
+  members: Metrics[];
+  stages: StageReport[];
+  /** GPU→CPU readbacks this iteration made. */
+  readbacks: number;
+}
+
+/** Exact distributions per prompt over all V^T responses (enumerable tasks only). */
+export interface PolicyTables {
+  prompts: string[];
+  responses: string[];
+  /** [prompt][response] probabilities. */
+  policy: number[][];
+  reference: number[][];
+  /** π* ∝ π_ref·exp(r_proxy/β): the optimum of what the method optimizes. */
+  optimum: number[][];
+  /** π* ∝ π_ref·exp(r_gold/β): the optimum had the reward model been perfect. */
+  optimumGold: number[][];
+}
+
+export interface MemberSummary {
+  index: number;
+  label: string;
+  seed: number;
+  beta: number;
+  metrics: Metrics;
+  tables?: PolicyTables;
+}
+
+export interface RunSummary {
+  config: Config;
+  task: { id: string; title: string; enumerable: boolean };
+  iterations: number;
+  prepare: PrepareResult;
+  members: MemberSummary[];
+}
+
+/** Static facts about a loaded experiment (for the UI and CLI headers). */
+export interface ExperimentInfo {
+  config: Config;
+  members: Member[];
+  task: { id: string; title: string; summary: string; tryThis: string; enumerable: boolean; policy: 'tabular' | 'transformer' };
+  stages: string[];
+}
+
+/** A run of one config on the population axis. Implemented in core/experiment.ts. */
+export interface Experiment {
+  readonly info: ExperimentInfo;
+  /** Iterations completed so far. */
+  readonly iteration: number;
+  /** SFT (the reference policy) then the Bradley–Terry reward model. */
+  prepare(onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult>;
+  /** One iteration of the method (all stages). */
+  step(): Promise<IterationResult>;
+  /** Final metrics, plus exact policy tables for enumerable tasks. */
+  summary(): Promise<RunSummary>;
+  /** Frees every tensor the experiment owns. */
+  dispose(): void;
+}

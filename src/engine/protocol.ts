@@ -1,0 +1,94 @@
+/**
+ * The one typed protocol between the UI thread and the training worker.
+ * Requests carry an id; the worker answers each with exactly one reply of the same id.
+ * Events flow from the worker unprompted (progress, iterations, status).
+ * `ReplyMap` ties each request type to its reply payload so the client needs no casts.
+ */
+import type { Config } from '../core/config';
+import type { ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+export const BACKEND_CHAIN: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  requested: BackendChoice;
+  name: BackendName;
+  /** For the badge, e.g. "WebGPU · swiftshader (software)". */
+  label: string;
+  adapter?: { vendor: string; architecture: string; description: string; isFallback: boolean };
+  /** Why the preferred backends were skipped, e.g. "WebGPU unavailable: navigator.gpu is undefined". Empty when none were. */
+  fallbackReasons: string[];
+}
+
+export type EngineStatus = 'idle' | 'preparing' | 'ready' | 'playing' | 'done' | 'error';
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export type Request =
+  | { type: 'init'; backend: BackendChoice }
+  | { type: 'load'; config: Config }
+  | { type: 'prepare' }
+  | { type: 'step' }
+  | { type: 'play'; delayMs?: number }
+  | { type: 'pause' }
+  | { type: 'reset' }
+  | { type: 'summary' };
+
+export interface ReplyMap {
+  init: BackendInfo;
+  load: ExperimentInfo;
+  prepare: PrepareResult;
+  step: IterationResult;
+  play: null;
+  pause: null;
+  reset: null;
+  summary: RunSummary;
+}
+
+export type RequestType = Request['type'];
+export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
+
+export type EngineEvent =
+  | { type: 'status'; status: EngineStatus }
+  | { type: 'progress'; progress: PrepareProgress }
+  | { type: 'iteration'; result: IterationResult }
+  | { type: 'error'; error: SerializedError };
+
+/** Messages on the wire. */
+export type ToWorker = { id: number; request: Request };
+export type FromWorker =
+  | { kind: 'reply'; id: number; ok: true; type: RequestType; value: ReplyMap[RequestType] }
+  | { kind: 'reply'; id: number; ok: false; error: SerializedError }
+  | { kind: 'event'; event: EngineEvent };
+
+/**
+ * The engine interface: implemented in-thread by `LocalEngine` (Node, CLI, tests) and by
+ * `WorkerEngineClient` (browser), so the UI never knows where training runs.
+ */
+export interface LabEngine {
+  init(backend: BackendChoice): Promise<BackendInfo>;
+  /** Builds the experiment (models, data) for a config; does not train yet. */
+  load(config: Config): Promise<ExperimentInfo>;
+  /** Runs SFT and reward-model training, emitting `progress` events. */
+  prepare(): Promise<PrepareResult>;
+  /** One iteration (prepares first if needed). */
+  step(): Promise<IterationResult>;
+  /** Runs iterations until paused or `config.iterations` is reached, emitting `iteration` events. */
+  play(delayMs?: number): Promise<null>;
+  pause(): Promise<null>;
+  /** Drops the trained state; the loaded config stays. */
+  reset(): Promise<null>;
+  summary(): Promise<RunSummary>;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  dispose(): void;
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
+  return { name: 'Error', message: String(error) };
+}
