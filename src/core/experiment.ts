@@ -32,7 +32,7 @@ export function createExperiment(config: Config): Experiment {
     async step(): Promise<IterationResult> {
       if (!prepared) await this.prepare();
       iteration += 1;
-      const v = tf.tidy(() => tf.scalar(iteration).mul(0.01).dataSync()[0]);
+      const v = tf.tidy(() => tf.mul(tf.scalar(iteration), 0.01).dataSync()[0]);
       return {
         iteration,
         members: members.map((m) => ({ 'reward/proxy': v + rng.normal() * 0.01, 'reward/gold': v * 0.8, 'kl/exact': v * m.beta, 'kl/k3': v * m.beta + 0.001, 'kl/k1': v * m.beta, 'loss/policy': -v, 'loss/value': 0.1 })),
