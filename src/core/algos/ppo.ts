@@ -1,0 +1,169 @@
+/**
+ * PPO for RLHF: Schulman et al. 2017 ("Proximal Policy Optimization Algorithms",
+ * https://arxiv.org/abs/1707.06347) as used by InstructGPT (Ouyang et al. 2022) and
+ * AlpacaFarm; ALGORITHMS.md §2.
+ *
+ *   r_t = −β·kl_t (+ r_φ(x, y) at the last token)          per-token KL penalty
+ *   A   = GAE(γ, λ) (eq. 16 of Schulman et al. 2016), whitened per member
+ *   L   = L_pg (eq. 7, clipped) + c_v·L_v (clipped value loss)
+ *   β   ← β·(1 + clip(KL/target − 1, ±0.2)·B/horizon)      (Ziegler et al. 2019), if adaptive
+ *
+ * Stages: sample → score → advantages → update. All tensors are [P, ...].
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { PpoHyper } from '../config';
+import { PopulationAdam } from '../math/adam';
+import { gae, whitenPerMember } from '../math/gae';
+import { entropy, klK1, klK3, klPenalty } from '../math/kl';
+import { tokenLogProbs } from '../math/logprobs';
+import { explainedVariance, ppoPolicyLoss, ppoValueLoss } from '../math/losses';
+import { variableFrom } from '../models/init';
+import type { RewardNet } from '../models/reward_mlp';
+import { positionMask, sampleTokens } from '../models/sample';
+import type { SeqNet } from '../models/seq_net';
+import { createNet, drawGumbel, drawPrompts, epochRows, streams, takeRows, type Population } from '../population';
+
+export const PPO_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
+
+/** What every method iteration sees: the population, its policy, π_ref and r_φ. */
+export interface MethodContext {
+  pop: Population;
+  policy: SeqNet;
+  reference: readonly tf.Tensor[];
+  reward: RewardNet;
+}
+
+export interface PpoState {
+  value: SeqNet;
+  optimizer: PopulationAdam;
+  /** Current KL coefficient per member [P] (moves only with the adaptive controller). */
+  beta: tf.Variable;
+}
+
+/** Per-member metric tensors [P] plus the rollout, handed back to the caller to read once. */
+export interface IterationTensors {
+  metrics: Record<string, tf.Tensor>;
+  prompts: tf.Tensor;
+  tokens: tf.Tensor;
+}
+
+export function createPpoState(ctx: MethodContext, hp: PpoHyper): PpoState {
+  const value = createNet(ctx.pop, 1, 'ppo/value-init');
+  const optimizer = new PopulationAdam([...ctx.policy.params, ...value.params], ctx.pop.members.map(() => hp.lr));
+  const beta = variableFrom(tf.tensor1d(ctx.pop.members.map((m) => m.beta)), false);
+  return { value, optimizer, beta };
+}
+
+export function disposePpoState(state: PpoState): void {
+  state.value.dispose();
+  state.optimizer.dispose();
+  state.beta.dispose();
+}
+
+const perMember = (x: tf.Tensor): tf.Tensor => tf.mean(tf.reshape(x, [x.shape[0], -1]), 1);
+
+/** One PPO iteration; `iteration` (1-based) names this iteration's random streams. */
+export function ppoIteration(
+  ctx: MethodContext,
+  state: PpoState,
+  hp: PpoHyper,
+  iteration: number,
+  mark: (stage: (typeof PPO_STAGES)[number]) => void = () => {},
+): IterationTensors {
+  const { pop, policy, reference, reward } = ctx;
+  const { P } = pop;
+  const { T } = pop.shape;
+  const rngs = streams(pop, `ppo/${iteration}`);
+
+  // sample: B responses per member from the current policy.
+  const prompts = drawPrompts(pop, rngs, hp.batchSize);
+  const gumbel = drawGumbel(pop, rngs, hp.batchSize);
+  const tokens = sampleTokens(policy, prompts, gumbel);
+  gumbel.dispose();
+  mark('sample');
+
+  const rollout = tf.tidy(() => {
+    // score: log-probabilities under π_old and π_ref, values, and r_φ(x, y).
+    const logits = policy.apply(prompts, tokens);
+    const logitsRef = policy.apply(prompts, tokens, reference);
+    const logpOld = tokenLogProbs(logits, tokens);
+    const logpRef = tokenLogProbs(logitsRef, tokens);
+    const valuesOld = tf.squeeze(state.value.apply(prompts, tokens), [3]);
+    const score = reward.apply(prompts, tokens);
+    mark('score');
+
+    // advantages: per-token rewards with the KL penalty, then GAE.
+    const kl = klPenalty(hp.klEstimator, logpOld, logpRef, logits, logitsRef);
+    const betaB = tf.reshape(state.beta, [P, 1, 1]);
+    const rewards = tf.add(tf.neg(tf.mul(betaB, kl)), tf.mul(tf.expandDims(score, 2), positionMask(T, T - 1)));
+    const { advantages, returns } = gae(rewards, valuesOld, hp.gamma, hp.lambda);
+    const A = hp.whitenAdvantages ? whitenPerMember(advantages) : advantages;
+    const stats = {
+      'reward/proxy': perMember(score),
+      'reward/penalized': perMember(tf.sum(rewards, 2)),
+      'kl/k1': perMember(tf.sum(klK1(logpOld, logpRef), 2)),
+      'kl/k3': perMember(tf.sum(klK3(logpOld, logpRef), 2)),
+      'kl/penalty': perMember(tf.sum(kl, 2)),
+      'policy/entropy': perMember(tf.sum(entropy(logits), 2)),
+      'value/explained_variance': explainedVariance(valuesOld, returns),
+    };
+    return { logpOld, valuesOld, A, returns, stats };
+  });
+  mark('advantages');
+
+  // update: K epochs over M minibatches of the rollout.
+  const sums: Record<string, tf.Tensor> = {};
+  const accumulate = (name: string, t: tf.Tensor): void => {
+    const prev = sums[name];
+    sums[name] = prev ? tf.add(prev, t) : tf.clone(t);
+    prev?.dispose();
+  };
+  const epochRngs = streams(pop, `ppo/${iteration}/minibatches`);
+  for (let epoch = 0; epoch < hp.epochs; epoch++) {
+    for (const rows of epochRows(epochRngs, hp.batchSize, hp.minibatches)) {
+      const parts: Record<string, tf.Tensor> = {};
+      const loss = state.optimizer.minimize(() =>
+        tf.tidy(() => {
+          const x = takeRows(prompts, rows, P);
+          const y = takeRows(tokens, rows, P);
+          const logp = tokenLogProbs(policy.apply(x, y), y);
+          const pg = ppoPolicyLoss(logp, takeRows(rollout.logpOld, rows, P), takeRows(rollout.A, rows, P), hp.clipRange);
+          const values = tf.squeeze(state.value.apply(x, y), [3]);
+          const vl = ppoValueLoss(values, takeRows(rollout.valuesOld, rows, P), takeRows(rollout.returns, rows, P), hp.clipRangeValue);
+          Object.assign(parts, {
+            'loss/policy': tf.keep(pg.loss),
+            'loss/value': tf.keep(vl),
+            'ppo/clipfrac': tf.keep(pg.clipfrac),
+            'ppo/approx_kl': tf.keep(pg.approxKl),
+          });
+          return tf.sum(tf.add(pg.loss, tf.mul(hp.vfCoef, vl))) as tf.Scalar;
+        }),
+      );
+      loss.dispose();
+      rows.dispose();
+      for (const [name, t] of Object.entries(parts)) {
+        accumulate(name, t);
+        t.dispose();
+      }
+    }
+  }
+  const updates = hp.epochs * hp.minibatches;
+  const metrics: Record<string, tf.Tensor> = { ...rollout.stats, 'ppo/beta': tf.clone(state.beta) };
+  for (const [name, t] of Object.entries(sums)) {
+    metrics[name] = tf.div(t, updates);
+    t.dispose();
+  }
+
+  if (hp.adaptiveKl) {
+    const { target, horizon } = hp.adaptiveKl;
+    const next = tf.tidy(() => {
+      const e = tf.clipByValue(tf.sub(tf.div(rollout.stats['kl/penalty'], target), 1), -0.2, 0.2);
+      return tf.mul(state.beta, tf.add(1, tf.mul(e, hp.batchSize / horizon)));
+    });
+    state.beta.assign(next);
+    next.dispose();
+  }
+  tf.dispose([rollout.logpOld, rollout.valuesOld, rollout.A, rollout.returns]);
+  mark('update');
+  return { metrics, prompts, tokens };
+}

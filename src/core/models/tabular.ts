@@ -1,0 +1,47 @@
+/**
+ * Tabular autoregressive network: one row of outputs per (prompt, prefix) node of the
+ * response tree, Σ_{t<T} V^t nodes per prompt. As a policy (outDim = V) it can express
+ * every distribution over responses; as a value head (outDim = 1) every state value.
+ * This is the "tabular policy" whose PPO/DPO fixed points are checked against π*.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { variableFrom } from './init';
+import { populationRows, type SeqNet, type SeqShape } from './seq_net';
+
+export function createTabularNet(shape: SeqShape, outDim: number, P: number): SeqNet {
+  const { nPrompts, V, T } = shape;
+  const offsets: number[] = [];
+  let nodes = 0;
+  for (let t = 0; t < T; t++) {
+    offsets.push(nodes);
+    nodes += V ** t;
+  }
+  const rows = nPrompts * nodes;
+  // Zero logits: the untrained policy is uniform (SFT then fits the demonstrator).
+  const table = variableFrom(tf.zeros([P, rows, outDim]));
+  // prefixCode_t = Σ_{i<t} y_i·V^{t−1−i}, as a matmul with a fixed upper-triangular matrix.
+  const powers = tf.tensor2d(
+    Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, t) => (i < t ? V ** (t - 1 - i) : 0))),
+  );
+  const offsetRow = tf.tensor1d(offsets);
+
+  return {
+    params: [table],
+    apply(prompts, tokens, params = [table]) {
+      return tf.tidy(() => {
+        const [, B] = prompts.shape;
+        const code = tf.matMul(tf.reshape(tf.cast(tokens, 'float32'), [P * B, T]), powers);
+        const node = tf.add(
+          tf.add(tf.reshape(code, [P, B, T]), offsetRow),
+          tf.reshape(tf.mul(tf.cast(prompts, 'float32'), nodes), [P, B, 1]),
+        );
+        const idx = populationRows(tf.cast(tf.round(node), 'int32'), P, rows, tf);
+        const flat = tf.reshape(params[0], [P * rows, outDim]);
+        return tf.reshape(tf.gather(flat, tf.reshape(idx, [-1])), [P, B, T, outDim]);
+      });
+    },
+    dispose() {
+      tf.dispose([table, powers, offsetRow]);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * A tiny causal transformer on the population axis (Vaswani et al. 2017; pre-norm as in
+ * GPT-2). Position 0 reads the prompt embedding, position t ≥ 1 reads y_{t−1}; output t
+ * predicts y_t, so the causal mask gives output t exactly the prompt and y_<t.
+ * Every weight is [P, ...]; batched matMuls train P independent networks in one program.
+ * Single-head attention: at d ≈ 32 and T ≤ 8, more heads buy nothing here.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Rng } from '../rng';
+import { memberNormal, variableFrom } from './init';
+import { populationRows, type SeqNet, type SeqShape } from './seq_net';
+
+export interface TransformerOptions {
+  dModel: number;
+  layers: number;
+}
+
+export function createTransformer(shape: SeqShape, outDim: number, rngs: readonly Rng[], opts: TransformerOptions): SeqNet {
+  const P = rngs.length;
+  const { nPrompts, V, T } = shape;
+  const d = opts.dModel;
+  const dff = 4 * d;
+  const init = (dims: number[], std: number): tf.Variable => variableFrom(memberNormal(rngs, dims, std), true);
+  const zeros = (dims: number[]): tf.Variable => variableFrom(tf.zeros(dims), true);
+  const ones = (dims: number[]): tf.Variable => variableFrom(tf.ones(dims), true);
+
+  const params: tf.Variable[] = [init([P, V, d], 0.3), init([P, nPrompts, d], 0.3), init([P, T, d], 0.1)];
+  for (let l = 0; l < opts.layers; l++) {
+    params.push(
+      ones([P, 1, d]), // norm 1 gain
+      init([P, d, d], 1 / Math.sqrt(d)), // W_q
+      init([P, d, d], 1 / Math.sqrt(d)), // W_k
+      init([P, d, d], 1 / Math.sqrt(d)), // W_v
+      init([P, d, d], 0.5 / Math.sqrt(d)), // W_o
+      ones([P, 1, d]), // norm 2 gain
+      init([P, d, dff], 1 / Math.sqrt(d)), // W_1
+      zeros([P, 1, dff]), // b_1
+      init([P, dff, d], 0.5 / Math.sqrt(dff)), // W_2
+      zeros([P, 1, d]), // b_2
+    );
+  }
+  // Zero head: the untrained network outputs 0 (a uniform policy, a zero value).
+  params.push(ones([P, 1, d]), zeros([P, d, outDim]), zeros([P, 1, outDim]));
+
+  const mask = tf.tensor2d(Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (j <= i ? 0 : -1e9))));
+
+  const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): tf.Tensor =>
+    tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))), gain);
+
+  return {
+    params,
+    apply(prompts, tokens, w = params) {
+      return tf.tidy(() => {
+        const [, B] = prompts.shape;
+        const N = B * T;
+        let i = 0;
+        const next = (): tf.Tensor => w[i++];
+        const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
+        // Inputs: [prompt, y_0, …, y_{T−2}] per sequence.
+        const promptIdx = populationRows(tf.cast(prompts, 'int32'), P, nPrompts, tf);
+        const inputs = [tf.reshape(tf.gather(tf.reshape(promptEmb, [P * nPrompts, d]), tf.reshape(promptIdx, [-1])), [P, B, 1, d])];
+        if (T > 1) {
+          const prev = tf.slice(tokens, [0, 0, 0], [P, B, T - 1]);
+          const tokIdx = populationRows(tf.cast(prev, 'int32'), P, V, tf);
+          inputs.push(tf.reshape(tf.gather(tf.reshape(tokEmb, [P * V, d]), tf.reshape(tokIdx, [-1])), [P, B, T - 1, d]));
+        }
+        let x: tf.Tensor = tf.add(inputs.length > 1 ? tf.concat(inputs, 2) : inputs[0], tf.reshape(posEmb, [P, 1, T, d]));
+        x = tf.reshape(x, [P, N, d]);
+        for (let l = 0; l < opts.layers; l++) {
+          const [g1, Wq, Wk, Wv, Wo, g2, W1, b1, W2, b2] = Array.from({ length: 10 }, next);
+          const h = rmsNorm(x, g1);
+          const q = tf.reshape(tf.matMul(h, Wq), [P * B, T, d]);
+          const k = tf.reshape(tf.matMul(h, Wk), [P * B, T, d]);
+          const v = tf.reshape(tf.matMul(h, Wv), [P * B, T, d]);
+          const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), mask));
+          const a = tf.reshape(tf.matMul(att, v), [P, N, d]);
+          x = tf.add(x, tf.matMul(a, Wo));
+          const h2 = rmsNorm(x, g2);
+          x = tf.add(x, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(h2, W1), b1)), W2), b2));
+        }
+        const [gf, Wout, bout] = [next(), next(), next()];
+        const out = tf.add(tf.matMul(rmsNorm(x, gf), Wout), bout);
+        return tf.reshape(out, [P, B, T, outDim]);
+      });
+    },
+    dispose() {
+      tf.dispose([...params, mask]);
+    },
+  };
+}
