@@ -85,6 +85,7 @@ export const PpoConfig = z
     minibatches: z.number().int().min(1).max(64).default(4).describe('Minibatches per epoch.'),
     batchSize: z.number().int().min(4).max(4096).default(64).describe('Responses sampled per iteration (per population member).'),
     lr: z.number().positive().max(1).default(0.01).describe('Adam learning rate for policy and value.'),
+    annealLr: z.boolean().default(true).describe('Decay the learning rate linearly to 0 over the run (cleanrl default); the last iterations then settle instead of jittering.'),
     whitenAdvantages: z.boolean().default(true),
   })
   .strict();

@@ -112,6 +112,7 @@ export function ppoIteration(
   mark('advantages');
 
   // update: K epochs over M minibatches of the rollout.
+  if (hp.annealLr) state.optimizer.scale = 1 - (iteration - 1) / ctx.pop.config.iterations;
   const sums: Record<string, tf.Tensor> = {};
   const accumulate = (name: string, t: tf.Tensor): void => {
     const prev = sums[name];

@@ -13,6 +13,8 @@ export class PopulationAdam {
   private readonly v: tf.Variable[];
   private t = 0;
   private readonly lr: tf.Tensor1D;
+  /** Multiplies every member's learning rate (a schedule's current factor). */
+  scale = 1;
 
   constructor(
     readonly params: tf.Variable[],
@@ -48,7 +50,7 @@ export class PopulationAdam {
         this.v[i].assign(v);
         const lr = tf.reshape(this.lr, [p.shape[0], ...new Array(p.rank - 1).fill(1)]);
         const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
-        p.assign(tf.sub(p, tf.mul(lr, step)));
+        p.assign(tf.sub(p, tf.mul(tf.mul(lr, this.scale), step)));
       });
     });
   }
