@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // tfjs keeps one global engine per process; isolate files in forks.
     pool: 'forks',
+    setupFiles: ['./src/core/test_setup.ts'],
   },
 });
