@@ -8,14 +8,65 @@ import { z } from 'zod';
 
 export const CONFIG_VERSION = 1;
 
-export const TASK_IDS = ['bandit', 'helpful'] as const;
+export const TASK_IDS = ['bandit', 'helpful', 'sorting', 'cycle'] as const;
+/** A built-in task (the custom task is defined inside the config itself). */
 export type TaskId = (typeof TASK_IDS)[number];
 
-export const TaskConfig = z
+const BuiltinTaskConfig = z
   .object({
     id: z.enum(TASK_IDS).describe('Which toy task to train on (see README: "Tasks").'),
   })
   .strict();
+
+const TOL = 1e-6;
+
+export const CustomTaskConfig = z
+  .object({
+    id: z.literal('custom'),
+    title: z.string().min(1).max(80).default('My task'),
+    prompt: z.string().max(300).default('(your prompt)'),
+    responses: z.array(z.string().min(1).max(200)).min(2).max(32).describe('The responses a policy chooses among.'),
+    reference: z
+      .array(z.number().min(0).max(1))
+      .optional()
+      .describe('The demonstrator’s distribution over responses (sums to 1); uniform when absent.'),
+    reward: z.array(z.number().min(-100).max(100)).optional().describe('Gold reward per response.'),
+    preference: z
+      .array(z.array(z.number().min(0).max(1)))
+      .optional()
+      .describe('Gold preference matrix: preference[i][j] = P(response i ≻ response j); P + Pᵀ = 1.'),
+  })
+  .strict()
+  .superRefine((task, ctx) => {
+    const n = task.responses.length;
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    if ((task.reward === undefined) === (task.preference === undefined)) {
+      issue([], 'give exactly one of "reward" (one number per response) or "preference" (an n×n matrix)');
+    }
+    if (task.reward && task.reward.length !== n) issue(['reward'], `needs ${n} numbers (one per response), got ${task.reward.length}`);
+    if (task.reference) {
+      if (task.reference.length !== n) issue(['reference'], `needs ${n} probabilities, got ${task.reference.length}`);
+      const total = task.reference.reduce((a, b) => a + b, 0);
+      if (Math.abs(total - 1) > 1e-3) issue(['reference'], `probabilities must sum to 1, they sum to ${total}`);
+    }
+    const P = task.preference;
+    if (!P) return;
+    if (P.length !== n || P.some((row) => row.length !== n)) {
+      issue(['preference'], `must be a ${n}×${n} matrix (one row and column per response)`);
+      return;
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        if (Math.abs(P[i][j] + P[j][i] - 1) > TOL) {
+          issue(['preference', i, j], `P(${i}≻${j}) + P(${j}≻${i}) must equal 1, got ${P[i][j]} + ${P[j][i]}`);
+          return;
+        }
+      }
+    }
+  });
+
+export const TaskConfig = z.discriminatedUnion('id', [BuiltinTaskConfig, CustomTaskConfig]);
+export type TaskConfig = z.infer<typeof TaskConfig>;
 
 export const PolicyConfig = z
   .object({
@@ -62,6 +113,15 @@ export const RewardModelConfig = z
     hidden: z.number().int().min(4).max(256).default(32).describe('Hidden units of the reward MLP.'),
     batchSize: z.number().int().min(8).max(4096).default(256),
     heldOut: z.number().min(0).max(0.5).default(0.2).describe('Fraction of comparisons kept out of training to measure accuracy.'),
+  })
+  .strict();
+
+export const PreferenceModelConfig = z
+  .object({
+    steps: z.number().int().min(0).max(5000).default(200).describe('Adam steps of the pairwise preference model (the judge Nash-MD needs; it sees both responses).'),
+    lr: z.number().positive().max(1).default(0.03),
+    hidden: z.number().int().min(4).max(256).default(32),
+    batchSize: z.number().int().min(8).max(4096).default(256),
   })
   .strict();
 
@@ -116,6 +176,7 @@ export const ExperimentConfig = z
     sft: SftConfig.default(SftConfig.parse({})),
     feedback: FeedbackConfig.default(FeedbackConfig.parse({})),
     rewardModel: RewardModelConfig.default(RewardModelConfig.parse({})),
+    preferenceModel: PreferenceModelConfig.default(PreferenceModelConfig.parse({})),
     method: MethodConfig.default(PpoConfig.parse({ id: 'ppo' })),
     sweep: SweepConfig.default({ kind: 'none' }),
   })

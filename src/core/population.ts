@@ -10,7 +10,7 @@ import { createTabularNet } from './models/tabular';
 import { createTransformer } from './models/transformer';
 import type { SeqNet, SeqShape } from './models/seq_net';
 import { Rng } from './rng';
-import { getTask, isEnumerable, type Task } from './tasks';
+import { isEnumerable, taskFor, type Task } from './tasks';
 
 export interface Population {
   config: Config;
@@ -25,7 +25,7 @@ export interface Population {
 }
 
 export function createPopulation(config: Config): Population {
-  const task = getTask(config.task.id);
+  const task = taskFor(config.task);
   const members = populationOf(config);
   const kind = config.policy.kind === 'auto' ? (task.T === 1 ? 'tabular' : 'transformer') : config.policy.kind;
   return {

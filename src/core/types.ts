@@ -4,12 +4,13 @@
  * unchanged; no tensor ever appears here.
  */
 import type { Config, Member } from './config';
+import type { FrontierPoint } from './eval/optimum';
 
 /** Metric name → value, names like `reward/gold`, `reward/proxy`, `kl/exact`, `kl/k3`. */
 export type Metrics = Record<string, number>;
 
 /** A preparation stage before the method's iterations. */
-export type PrepareStage = 'sft' | 'reward_model';
+export type PrepareStage = 'sft' | 'reward_model' | 'preference_model';
 
 export interface PrepareProgress {
   stage: PrepareStage;
@@ -20,9 +21,45 @@ export interface PrepareProgress {
   members: Metrics[];
 }
 
+/** One labelled comparison as people read it. */
+export interface ComparisonView {
+  prompt: string;
+  first: string;
+  second: string;
+  annotator: string;
+  bias: string;
+  winner: 'first' | 'second';
+  /** True when the label is AlpacaFarm's coin toss, not the annotator's judgement. */
+  coinToss: boolean;
+}
+
+/** The exact KL–reward frontiers of one member (enumerable tasks). */
+export interface FrontierSet {
+  /** π*_β of the learned reward r_φ: `reward` is r_φ, `other` the gold reward it earns. */
+  proxy: FrontierPoint[];
+  /** π*_β of the gold reward: the best any method could do at each KL. */
+  gold: FrontierPoint[];
+}
+
+/** The Nash equilibrium of the gold preference per prompt (small one-step tasks). */
+export interface NashView {
+  prompts: string[];
+  responses: string[];
+  /** [prompt][response]. */
+  pi: number[][];
+  /** The equilibrium's worst-case win rate per prompt (½ up to precision). */
+  worstCase: number[];
+}
+
 export interface PrepareResult {
   sft: Metrics[];
   rewardModel: Metrics[];
+  preferenceModel: Metrics[];
+  /** A sample of member 0's labelled comparisons, with who labelled them. */
+  comparisons: ComparisonView[];
+  /** Per member, for enumerable tasks; null otherwise. */
+  frontier: FrontierSet[] | null;
+  nash: NashView | null;
 }
 
 /** One named stage of an iteration, with a narration built from this run's numbers. */
@@ -44,6 +81,8 @@ export interface IterationResult {
 
 /** Exact distributions per prompt over all V^T responses (enumerable tasks only). */
 export interface PolicyTables {
+  /** Present for small one-step tasks: the Nash equilibrium per prompt. */
+  nash?: number[][];
   prompts: string[];
   responses: string[];
   /** [prompt][response] probabilities. */

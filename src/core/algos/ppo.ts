@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PpoHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
 import { gae, whitenPerMember } from '../math/gae';
-import { entropy, klK1, klK3, klPenalty } from '../math/kl';
+import { entropy, klK1, klK3, klPenalty, sequenceKlEstimate } from '../math/kl';
 import { tokenLogProbs } from '../math/logprobs';
 import { explainedVariance, ppoPolicyLoss, ppoValueLoss } from '../math/losses';
 import { variableFrom } from '../models/init';
@@ -98,7 +98,10 @@ export function ppoIteration(
     const rewards = tf.add(tf.neg(tf.mul(betaB, kl)), tf.mul(tf.expandDims(score, 2), positionMask(T, T - 1)));
     const { advantages, returns } = gae(rewards, valuesOld, hp.gamma, hp.lambda);
     const A = hp.whitenAdvantages ? whitenPerMember(advantages) : advantages;
+    const klMc = sequenceKlEstimate(logits, logitsRef);
     const stats = {
+      'kl/mc': klMc.mean,
+      'kl/mc_se': klMc.se,
       'reward/proxy': perMember(score),
       'reward/penalized': perMember(tf.sum(rewards, 2)),
       'kl/k1': perMember(tf.sum(klK1(logpOld, logpRef), 2)),

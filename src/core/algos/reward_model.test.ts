@@ -5,6 +5,7 @@ import { snapshot } from '../models/sample';
 import { createNet, createPopulation } from '../population';
 import type { Annotator } from '../tasks/task';
 import { allResponses } from '../tasks/task';
+import { collectFeedback, disposeFeedback } from './feedback';
 import { trainRewardModel } from './reward_model';
 import { trainSft } from './sft';
 
@@ -21,7 +22,9 @@ describe('Bradley–Terry reward model', () => {
     const policy = createNet(pop, pop.shape.V, 'policy');
     await trainSft(pop, policy, () => {});
     const reference = snapshot(policy.params);
-    const { reward, metrics } = await trainRewardModel(pop, policy, reference, () => {});
+    const feedback = await collectFeedback(pop, policy, reference);
+    const { reward, metrics } = await trainRewardModel(pop, feedback, () => {});
+    disposeFeedback(feedback);
     const ys = allResponses(pop.task);
     const n = pop.task.prompts.length;
     const x = tf.tensor2d([Array.from({ length: n * ys.length }, (_, i) => Math.floor(i / ys.length))], undefined, 'int32');

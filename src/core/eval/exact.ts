@@ -1,7 +1,8 @@
 /**
  * Exact evaluation by enumeration: for tasks with V^T ≤ MAX_ENUMERABLE responses per
- * prompt, score every (x, y) once per evaluation. Gives the exact sequence KL(π‖π_ref),
- * the exact expected gold and proxy rewards, and the tables for π, π_ref and r_φ.
+ * prompt, every (x, y) is scored at each evaluation. Gives the exact sequence KL(π‖π_ref),
+ * the exact expected gold and proxy rewards, exact win rates against π_ref (gold and
+ * pool), and for small one-step tasks the worst-case win rate min_{y'} P(π ≻ y').
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { tokenLogProbs } from '../math/logprobs';
@@ -9,28 +10,40 @@ import type { RewardNet } from '../models/reward_mlp';
 import type { SeqNet } from '../models/seq_net';
 import type { Population } from '../population';
 import { allResponses, goldTable } from '../tasks/task';
+import { goldMatrix, MAX_MATRIX, winVectors } from './winrate';
+
+export interface ExactTables {
+  /** π_ref per member [P][x][y]. */
+  reference: number[][][];
+  /** r_φ per member [P][x][y]. */
+  proxy: number[][][];
+  /** Gold reward [x][y]. */
+  gold: number[][];
+  /** Gold preference [x][y][y'] for small one-step tasks, else null. */
+  preference: number[][][] | null;
+}
 
 export interface ExactEvaluator {
   /** log π(y|x) for every prompt and response → [P, n_x, N]. */
   logProbs(params?: readonly tf.Tensor[]): tf.Tensor;
-  /** Per-member [P] tensors: `kl/exact`, `reward/gold_exact`, `reward/proxy_exact`. */
+  /** Per-member [P] tensors: `kl/exact`, `reward/gold_exact`, `reward/proxy_exact`, `winrate/vs_ref_*`, `winrate/worst_case`. */
   metrics(): Record<string, tf.Tensor>;
-  /** Host copies of the reference, proxy-reward and gold tables, [P][n_x][N] / [n_x][N]. */
-  tables(): Promise<{ reference: number[][][]; proxy: number[][][]; gold: number[][] }>;
+  tables: ExactTables;
   dispose(): void;
 }
 
-export function createExactEvaluator(
+export async function createExactEvaluator(
   pop: Population,
   policy: SeqNet,
   reference: readonly tf.Tensor[],
   reward: RewardNet,
-): ExactEvaluator {
-  const { P } = pop;
+): Promise<ExactEvaluator> {
+  const { P, task } = pop;
   const { nPrompts, T } = pop.shape;
-  const ys = allResponses(pop.task);
+  const ys = allResponses(task);
   const N = ys.length;
-  const gold = goldTable(pop.task);
+  const gold = goldTable(task);
+  const preference = T === 1 && N <= MAX_MATRIX ? goldMatrix(task) : null;
 
   const flatPrompts = new Int32Array(nPrompts * N);
   const flatTokens = new Int32Array(nPrompts * N * T);
@@ -43,15 +56,26 @@ export function createExactEvaluator(
   const [prompts, tokens, px, goldT] = tf.tidy(() => [
     tf.tile(tf.tensor2d(flatPrompts, [1, nPrompts * N], 'int32'), [P, 1]),
     tf.tile(tf.tensor3d(flatTokens, [1, nPrompts * N, T], 'int32'), [P, 1, 1]),
-    tf.reshape(tf.tensor1d(pop.task.promptProbs as number[]), [1, nPrompts]),
+    tf.reshape(tf.tensor1d(task.promptProbs as number[]), [1, nPrompts]),
     tf.reshape(tf.tensor2d(gold), [1, nPrompts, N]),
   ]);
-
   const logProbs = (params?: readonly tf.Tensor[]): tf.Tensor =>
     tf.tidy(() => tf.reshape(tf.sum(tokenLogProbs(policy.apply(prompts, tokens, params), tokens), 2), [P, nPrompts, N]));
-  // π_ref and r_φ are frozen once the method starts: compute them once.
+  // π_ref and r_φ are frozen once the method starts: compute them, and the judgements that depend on them, once.
   const logRef = logProbs(reference);
   const proxy = tf.tidy(() => tf.reshape(reward.apply(prompts, tokens), [P, nPrompts, N]));
+  const [refHost, proxyHost] = (await Promise.all([logRef.array(), proxy.array()])) as number[][][][];
+  const refProbs = refHost.map((m) => m.map((row) => row.map(Math.exp)));
+
+  // Members sharing a seed (a β sweep) share π_ref exactly: judge each distinct reference once.
+  const bySeed = new Map<number, { gold: number[][]; pool: number[][] }>();
+  const vectors = pop.members.map((m, p) => {
+    if (!bySeed.has(m.seed)) bySeed.set(m.seed, winVectors(task, refProbs[p]));
+    return bySeed.get(m.seed)!;
+  });
+  const vGold = tf.tensor3d(vectors.map((v) => v.gold));
+  const vPool = tf.tensor3d(vectors.map((v) => v.pool));
+  const matrix = preference ? tf.tensor3d(preference) : null;
 
   return {
     logProbs,
@@ -60,23 +84,25 @@ export function createExactEvaluator(
         const logPi = logProbs();
         const pi = tf.exp(logPi);
         const weigh = (perPrompt: tf.Tensor): tf.Tensor => tf.sum(tf.mul(perPrompt, px), 1);
-        return {
-          'kl/exact': weigh(tf.sum(tf.mul(pi, tf.sub(logPi, logRef)), 2)),
-          'reward/gold_exact': weigh(tf.sum(tf.mul(pi, goldT), 2)),
-          'reward/proxy_exact': weigh(tf.sum(tf.mul(pi, proxy), 2)),
+        const expect = (f: tf.Tensor): tf.Tensor => weigh(tf.sum(tf.mul(pi, f), 2));
+        const out: Record<string, tf.Tensor> = {
+          'kl/exact': expect(tf.sub(logPi, logRef)),
+          'reward/gold_exact': expect(goldT),
+          'reward/proxy_exact': expect(proxy),
+          'winrate/vs_ref_gold': expect(vGold),
+          'winrate/vs_ref_pool': expect(vPool),
         };
+        if (matrix) {
+          // Σ_y π(y|x)·P(y ≻ y'|x) for every y', then the worst y' per prompt.
+          const vsEach = tf.matMul(tf.transpose(pi, [1, 0, 2]), matrix); // [n_x, P, N]
+          out['winrate/worst_case'] = tf.sum(tf.mul(tf.transpose(tf.min(vsEach, 2)), px), 1);
+        }
+        return out;
       });
     },
-    async tables() {
-      const [ref, prox] = await Promise.all([logRef.array(), proxy.array()]);
-      return {
-        reference: (ref as number[][][]).map((m) => m.map((row) => row.map(Math.exp))),
-        proxy: prox as number[][][],
-        gold,
-      };
-    },
+    tables: { reference: refProbs, proxy: proxyHost, gold, preference },
     dispose() {
-      tf.dispose([prompts, tokens, px, goldT, logRef, proxy]);
+      tf.dispose([prompts, tokens, px, goldT, logRef, proxy, vGold, vPool, ...(matrix ? [matrix] : [])]);
     },
   };
 }

@@ -1,11 +1,10 @@
 /**
- * The reward model r_φ(x, y): an MLP with a linear skip over one-hot features
- * [x] ⊕ [y_t at position t] ⊕ [(x, y_t) at position t]. On a one-step bandit the
- * (x, y) block makes it exactly tabular; on sequences it can only add per-position
- * credit, so like a real reward model it generalises, and errs, off the data.
+ * The reward model r_φ(x, y): one hidden ReLU layer plus a linear skip over the sparse
+ * (x, y) features of features.ts. Population-first: every weight is [P, ...].
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
+import { featureIndices, featureSize, sparseProject } from './features';
 import { memberNormal, variableFrom } from './init';
 import type { SeqShape } from './seq_net';
 
@@ -16,41 +15,38 @@ export interface RewardNet {
   dispose(): void;
 }
 
-export function createRewardMlp(shape: SeqShape, hidden: number, rngs: readonly Rng[]): RewardNet {
+/**
+ * score(f) = w₂·relu(W₁ f + b₁) + w_skip·f + b₂ for `inputs` sparse feature blocks of width F
+ * each (one block for a reward, two for a pair): indices [P, B, K] per block → [P, B].
+ */
+export function createScoreMlp(
+  F: number,
+  inputs: number,
+  hidden: number,
+  rngs: readonly Rng[],
+): { params: tf.Variable[]; score: (indices: readonly tf.Tensor[]) => tf.Tensor } {
   const P = rngs.length;
-  const { nPrompts, V, T } = shape;
-  const F = nPrompts + T * V + T * nPrompts * V;
-  const init = (dims: number[], std: number): tf.Variable => variableFrom(memberNormal(rngs, dims, std), true);
-  const W1 = init([P, F, hidden], 0.3);
-  const b1 = variableFrom(tf.zeros([P, 1, hidden]), true);
-  const W2 = init([P, hidden, 1], 0.1);
-  const wSkip = variableFrom(tf.zeros([P, F, 1]), true);
-  const b2 = variableFrom(tf.zeros([P, 1, 1]), true);
-  const params = [W1, b1, W2, wSkip, b2];
-
+  const W1 = Array.from({ length: inputs }, () => variableFrom(memberNormal(rngs, [P, F, hidden], 0.3)));
+  const skip = Array.from({ length: inputs }, () => variableFrom(tf.zeros([P, F, 1])));
+  const b1 = variableFrom(tf.zeros([P, 1, hidden]));
+  const W2 = variableFrom(memberNormal(rngs, [P, hidden, 1], 0.1));
+  const b2 = variableFrom(tf.zeros([P, 1, 1]));
   return {
-    params,
-    apply(prompts, tokens) {
-      return tf.tidy(() => {
-        const [, B] = prompts.shape;
-        const x = tf.cast(prompts, 'int32');
-        const y = tf.cast(tokens, 'int32');
-        const xy = tf.add(tf.mul(tf.reshape(x, [P, B, 1]), tf.scalar(V, 'int32')), y);
-        const features = tf.concat(
-          [
-            tf.reshape(tf.oneHot(tf.reshape(x, [-1]), nPrompts), [P, B, nPrompts]),
-            tf.reshape(tf.oneHot(tf.reshape(y, [-1]), V), [P, B, T * V]),
-            tf.reshape(tf.oneHot(tf.reshape(xy, [-1]), nPrompts * V), [P, B, T * nPrompts * V]),
-          ],
-          2,
-        );
-        const h = tf.relu(tf.add(tf.matMul(features, W1), b1));
-        const r = tf.add(tf.add(tf.matMul(h, W2), tf.matMul(features, wSkip)), b2);
-        return tf.reshape(r, [P, B]);
-      });
-    },
-    dispose() {
-      tf.dispose(params);
-    },
+    params: [...W1, ...skip, b1, W2, b2],
+    score: (indices) =>
+      tf.tidy(() => {
+        const sum = (ws: tf.Tensor[]) => indices.map((idx, i) => sparseProject(ws[i], idx)).reduce((a, b) => tf.add(a, b));
+        const h = tf.relu(tf.add(sum(W1), b1));
+        return tf.squeeze(tf.add(tf.add(tf.matMul(h, W2), sum(skip)), b2), [2]);
+      }),
+  };
+}
+
+export function createRewardMlp(shape: SeqShape, hidden: number, rngs: readonly Rng[]): RewardNet {
+  const mlp = createScoreMlp(featureSize(shape), 1, hidden, rngs);
+  return {
+    params: mlp.params,
+    apply: (prompts, tokens) => tf.tidy(() => mlp.score([featureIndices(prompts, tokens, shape)])),
+    dispose: () => tf.dispose(mlp.params),
   };
 }

@@ -27,8 +27,17 @@ export interface SeqNet {
   dispose(): void;
 }
 
-/** Row index p·rows + local[p, ...] for gathering from a population table flattened to [P·rows, ...]. */
-export function populationRows(local: tf.Tensor, P: number, rows: number, tfns: typeof tf): tf.Tensor {
-  const offsets = tfns.reshape(tfns.mul(tfns.range(0, P, 1, 'int32'), tfns.scalar(rows, 'int32')), [P, ...new Array(local.rank - 1).fill(1)]);
-  return tfns.add(local, offsets);
+/**
+ * Rows of each member's own table: table [P, rows, D], local [P, ...] (row indices) →
+ * [P, ..., D]. A one-hot batched matmul rather than a gather: the gather's gradient
+ * (UnsortedSegmentSum) is missing on the WASM backend and slow on CPU.
+ */
+export function lookupRows(table: tf.Tensor, local: tf.Tensor, tfns: typeof tf): tf.Tensor {
+  return tfns.tidy(() => {
+    const [P, rows, D] = table.shape;
+    const flat = tfns.reshape(tfns.cast(local, 'int32'), [P, -1]);
+    // oneHot needs depth ≥ 2; a one-row table (a single prompt) is a broadcast.
+    const picked = rows === 1 ? tfns.mul(tfns.ones([P, flat.shape[1] as number, 1]), table) : tfns.matMul(tfns.oneHot(flat, rows, 1, 0, 'float32'), table);
+    return tfns.reshape(picked, [...local.shape, D]);
+  });
 }

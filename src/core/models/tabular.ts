@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { variableFrom } from './init';
-import { populationRows, type SeqNet, type SeqShape } from './seq_net';
+import { lookupRows, type SeqNet, type SeqShape } from './seq_net';
 
 export function createTabularNet(shape: SeqShape, outDim: number, P: number): SeqNet {
   const { nPrompts, V, T } = shape;
@@ -35,9 +35,7 @@ export function createTabularNet(shape: SeqShape, outDim: number, P: number): Se
           tf.add(tf.reshape(code, [P, B, T]), offsetRow),
           tf.reshape(tf.mul(tf.cast(prompts, 'float32'), nodes), [P, B, 1]),
         );
-        const idx = populationRows(tf.cast(tf.round(node), 'int32'), P, rows, tf);
-        const flat = tf.reshape(params[0], [P * rows, outDim]);
-        return tf.reshape(tf.gather(flat, tf.reshape(idx, [-1])), [P, B, T, outDim]);
+        return lookupRows(params[0], tf.round(node), tf);
       });
     },
     dispose() {

@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
 import { memberNormal, variableFrom } from './init';
-import { populationRows, type SeqNet, type SeqShape } from './seq_net';
+import { lookupRows, type SeqNet, type SeqShape } from './seq_net';
 
 export interface TransformerOptions {
   dModel: number;
@@ -57,12 +57,10 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
         const next = (): tf.Tensor => w[i++];
         const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
         // Inputs: [prompt, y_0, …, y_{T−2}] per sequence.
-        const promptIdx = populationRows(tf.cast(prompts, 'int32'), P, nPrompts, tf);
-        const inputs = [tf.reshape(tf.gather(tf.reshape(promptEmb, [P * nPrompts, d]), tf.reshape(promptIdx, [-1])), [P, B, 1, d])];
+        const inputs = [tf.reshape(lookupRows(promptEmb, prompts, tf), [P, B, 1, d])];
         if (T > 1) {
           const prev = tf.slice(tokens, [0, 0, 0], [P, B, T - 1]);
-          const tokIdx = populationRows(tf.cast(prev, 'int32'), P, V, tf);
-          inputs.push(tf.reshape(tf.gather(tf.reshape(tokEmb, [P * V, d]), tf.reshape(tokIdx, [-1])), [P, B, T - 1, d]));
+          inputs.push(lookupRows(tokEmb, prev, tf));
         }
         let x: tf.Tensor = tf.add(inputs.length > 1 ? tf.concat(inputs, 2) : inputs[0], tf.reshape(posEmb, [P, 1, T, d]));
         x = tf.reshape(x, [P, N, d]);

@@ -10,7 +10,14 @@ export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
 /** P(first ≻ second) for one annotator, with `first` shown first. */
 export function preferFirst(a: Annotator, x: number, first: readonly number[], second: readonly number[]): number {
-  return sigmoid((a.utility(x, first) - a.utility(x, second) + a.positionBias) / a.temperature);
+  const margin = a.preference ? logit(a.preference(x, first, second)) : a.utility(x, first) - a.utility(x, second);
+  return sigmoid((margin + a.positionBias) / a.temperature);
+}
+
+/** log(p / (1 − p)), clamped so certain preferences stay finite. */
+export function logit(p: number): number {
+  const q = Math.min(Math.max(p, 1e-6), 1 - 1e-6);
+  return Math.log(q / (1 - q));
 }
 
 /** Noise-free pool judgement: P(a ≻ b) averaged over annotators and both presentation orders. */

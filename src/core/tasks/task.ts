@@ -12,6 +12,11 @@ export interface Annotator {
   bias: string;
   /** The annotator's utility for response y to prompt x (gold plus its bias). */
   utility(x: number, y: readonly number[]): number;
+  /**
+   * For annotators of a general (possibly intransitive) preference: P(a ≻ b | x) before
+   * position bias and temperature. When present it replaces the utility difference.
+   */
+  preference?(x: number, a: readonly number[], b: readonly number[]): number;
   /** Added to the logit of the response shown first (position bias); 0 for none. */
   positionBias: number;
   /** BT temperature: P(a ≻ b) = σ((u(a) − u(b) + positionBias) / temperature). */
@@ -33,8 +38,13 @@ export interface Task {
   promptProbs: readonly number[];
   /** The noisy demonstrator whose samples SFT imitates. */
   demonstrate(x: number, rng: Rng): number[];
-  /** Hidden gold reward. */
+  /** Hidden gold reward (for preference tasks: the Borda score, mean win rate against a uniform reply). */
   gold(x: number, y: readonly number[]): number;
+  /**
+   * Hidden gold preference P(y ≻ y' | x), when the task has one that a reward cannot express
+   * (e.g. a ≻ b ≻ c ≻ a). Absent: the gold preference compares gold rewards, ties counting ½.
+   */
+  goldPreference?(x: number, a: readonly number[], b: readonly number[]): number;
   annotators: readonly Annotator[];
   /** Renders a response for people. */
   render(y: readonly number[]): string;
@@ -79,4 +89,11 @@ export function allResponses(task: Pick<Task, 'vocab' | 'T'>): number[][] {
 export function goldTable(task: Task): number[][] {
   const ys = allResponses(task);
   return task.prompts.map((_, x) => ys.map((y) => task.gold(x, y)));
+}
+
+/** The gold preference P(a ≻ b | x): the task's own, or a comparison of gold rewards (ties ½). */
+export function goldPrefers(task: Task, x: number, a: readonly number[], b: readonly number[]): number {
+  if (task.goldPreference) return task.goldPreference(x, a, b);
+  const d = task.gold(x, a) - task.gold(x, b);
+  return d > 0 ? 1 : d < 0 ? 0 : 0.5;
 }

@@ -1,0 +1,81 @@
+/**
+ * The farm's preference data: pairs of responses drawn from π_ref, labelled by the
+ * simulated annotator pool (AlpacaFarm §3), split into training and held-out sets.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { sampleTokens } from '../models/sample';
+import type { SeqNet } from '../models/seq_net';
+import { drawGumbel, drawPrompts, streams, type Population } from '../population';
+import { labelPairs, type Comparison } from '../tasks/annotators';
+import { goldPrefers } from '../tasks/task';
+
+/** Labelled pairs as tensors: the labelled winner and loser per member, [P, n, ...]. */
+export interface PairTensors {
+  prompts: tf.Tensor;
+  chosen: tf.Tensor;
+  rejected: tf.Tensor;
+}
+
+export interface Feedback {
+  /** Per member: all labelled comparisons (training first, then held out). */
+  comparisons: Comparison[][];
+  train: PairTensors;
+  test: PairTensors;
+  /** The held-out pairs relabelled by the gold preference (a gold tie keeps the annotator's label). */
+  testGold: PairTensors;
+}
+
+/** Draws `n` pairs per member from π_ref and labels them (one readback). */
+export async function collectFeedback(pop: Population, policy: SeqNet, reference: readonly tf.Tensor[]): Promise<Feedback> {
+  const { comparisons: n, labelNoise } = pop.config.feedback;
+  const { T } = pop.shape;
+  const rngs = streams(pop, 'rm/pairs');
+  const prompts = drawPrompts(pop, rngs, n);
+  const promptsTwice = tf.concat([prompts, prompts], 1);
+  const gumbel = drawGumbel(pop, rngs, 2 * n);
+  const tokens = sampleTokens(policy, promptsTwice, gumbel, reference);
+  const [xs, ys] = await Promise.all([prompts.data(), tokens.data()]);
+  tf.dispose([prompts, promptsTwice, gumbel, tokens]);
+  const labelRngs = streams(pop, 'rm/labels');
+  const comparisons = pop.members.map((_, p) => {
+    const at = (j: number) => Array.from(ys.subarray((p * 2 * n + j) * T, (p * 2 * n + j + 1) * T));
+    const pairs = Array.from({ length: n }, (_, i) => ({ x: xs[p * n + i], first: at(i), second: at(n + i) }));
+    return labelPairs(pop.task, pairs, labelNoise, labelRngs[p]);
+  });
+  const nTest = Math.max(1, Math.round(n * pop.config.rewardModel.heldOut));
+  const nTrain = n - nTest;
+  const goldLabel = (c: Comparison): Comparison => {
+    const p = goldPrefers(pop.task, c.x, c.first, c.second);
+    return { ...c, firstWins: p === 0.5 ? c.firstWins : p > 0.5 };
+  };
+  return {
+    comparisons,
+    train: toTensors(pop, comparisons.map((c) => c.slice(0, nTrain))),
+    test: toTensors(pop, comparisons.map((c) => c.slice(nTrain))),
+    testGold: toTensors(pop, comparisons.map((c) => c.slice(nTrain).map(goldLabel))),
+  };
+}
+
+export function disposeFeedback(f: Feedback): void {
+  tf.dispose([f.train, f.test, f.testGold].flatMap((d) => [d.prompts, d.chosen, d.rejected]));
+}
+
+function toTensors(pop: Population, comparisons: Comparison[][]): PairTensors {
+  const { T } = pop.shape;
+  const n = comparisons[0].length;
+  const x = new Int32Array(pop.P * n);
+  const w = new Int32Array(pop.P * n * T);
+  const l = new Int32Array(pop.P * n * T);
+  comparisons.forEach((list, p) =>
+    list.forEach((c, i) => {
+      x[p * n + i] = c.x;
+      w.set(c.firstWins ? c.first : c.second, (p * n + i) * T);
+      l.set(c.firstWins ? c.second : c.first, (p * n + i) * T);
+    }),
+  );
+  return {
+    prompts: tf.tensor2d(x, [pop.P, n], 'int32'),
+    chosen: tf.tensor3d(w, [pop.P, n, T], 'int32'),
+    rejected: tf.tensor3d(l, [pop.P, n, T], 'int32'),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Training a learned judge on the farm's comparisons: the Bradley–Terry reward model
+ * (ALGORITHMS.md §1; margin r_φ(y_w) − r_φ(y_l)) and the pairwise preference model
+ * (margin logit P_ψ(y_w ≻ y_l)) minimise the same −log σ(margin).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { PopulationAdam } from '../math/adam';
+import { bradleyTerryLoss } from '../math/losses';
+import { drawMinibatch, streams, takeRows, type Population } from '../population';
+import type { Metrics } from '../types';
+import type { Feedback, PairTensors } from './feedback';
+
+export interface JudgeOptions {
+  /** Metric prefix, e.g. `rm` or `pm`. */
+  name: string;
+  steps: number;
+  lr: number;
+  batchSize: number;
+}
+
+/** margin(prompts, chosen, rejected) → [P, B]; positive when the judge agrees with the label. */
+export type Margin = (prompts: tf.Tensor, chosen: tf.Tensor, rejected: tf.Tensor) => tf.Tensor;
+
+export async function trainJudge(
+  pop: Population,
+  feedback: Feedback,
+  params: tf.Variable[],
+  margin: Margin,
+  opts: JudgeOptions,
+  onProgress: (step: number, total: number, members: Metrics[]) => void,
+): Promise<Metrics[]> {
+  const { train, test, testGold } = feedback;
+  const nTrain = train.prompts.shape[1] as number;
+  const optimizer = new PopulationAdam(params, pop.members.map(() => opts.lr));
+  const rngs = streams(pop, `${opts.name}/batches`);
+  const mb = Math.min(opts.batchSize, nTrain);
+  const every = Math.max(1, Math.floor(opts.steps / 20));
+  const zero = tf.zeros([pop.P, 1]);
+  const loss = (d: PairTensors): tf.Tensor => bradleyTerryLoss(margin(d.prompts, d.chosen, d.rejected), zero);
+  // A tie (e.g. the same response twice, common on small tasks) counts as half right.
+  const accuracy = (d: PairTensors): tf.Tensor =>
+    tf.tidy(() => {
+      const m = margin(d.prompts, d.chosen, d.rejected);
+      const right = tf.cast(tf.greater(m, 0), 'float32');
+      return tf.mean(tf.add(right, tf.mul(0.5, tf.cast(tf.equal(m, 0), 'float32'))), 1);
+    });
+  let metrics: Metrics[] = [];
+  const report = async (step: number): Promise<void> => {
+    const stacked = tf.tidy(() => tf.stack([loss(train), accuracy(test), accuracy(testGold)]));
+    const v = await stacked.data();
+    stacked.dispose();
+    const n = opts.name;
+    metrics = pop.members.map((_, p) => ({ [`${n}/loss`]: v[p], [`${n}/accuracy`]: v[pop.P + p], [`${n}/gold_accuracy`]: v[2 * pop.P + p] }));
+    onProgress(step, opts.steps, metrics);
+  };
+  await report(0);
+  for (let step = 1; step <= opts.steps; step++) {
+    const rows = drawMinibatch(rngs, nTrain, mb);
+    const batch = (t: tf.Tensor) => takeRows(t, rows, pop.P);
+    tf.dispose(
+      optimizer.minimize(() =>
+        tf.tidy(() => tf.sum(loss({ prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) })) as tf.Scalar),
+      ),
+    );
+    rows.dispose();
+    if (step % every === 0 || step === opts.steps) await report(step);
+  }
+  optimizer.dispose();
+  zero.dispose();
+  return metrics;
+}

@@ -1,0 +1,95 @@
+/**
+ * The stages before a method runs, as in InstructGPT and AlpacaFarm: SFT on demonstrations
+ * (π_ref) → preference data from the annotator pool → the Bradley–Terry reward model and
+ * the pairwise preference model → exact evaluation, frontier and Nash equilibrium where
+ * the task allows.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import { collectFeedback, disposeFeedback } from './algos/feedback';
+import { trainPreferenceModel } from './algos/preference_model';
+import { trainRewardModel } from './algos/reward_model';
+import { trainSft } from './algos/sft';
+import { createExactEvaluator, type ExactEvaluator } from './eval/exact';
+import { symmetricNash } from './eval/nash';
+import { betaGrid, frontier } from './eval/optimum';
+import type { PreferenceNet } from './models/preference_mlp';
+import type { RewardNet } from './models/reward_mlp';
+import { snapshot } from './models/sample';
+import type { SeqNet } from './models/seq_net';
+import type { Population } from './population';
+import { allResponses } from './tasks/task';
+import type { ComparisonView, FrontierSet, NashView, PrepareProgress, PrepareResult } from './types';
+
+export interface Prepared {
+  reference: tf.Tensor[];
+  reward: RewardNet;
+  preference: PreferenceNet;
+  evaluator: ExactEvaluator | null;
+  result: PrepareResult;
+}
+
+export async function prepare(pop: Population, policy: SeqNet, onProgress?: (p: PrepareProgress) => void): Promise<Prepared> {
+  const sft = await trainSft(pop, policy, (p) => onProgress?.({ stage: 'sft', ...p }));
+  const reference = snapshot(policy.params);
+  const feedback = await collectFeedback(pop, policy, reference);
+  const rm = await trainRewardModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'reward_model', step, total, members }));
+  const pm = await trainPreferenceModel(pop, feedback, (step, total, members) =>
+    onProgress?.({ stage: 'preference_model', step, total, members }),
+  );
+  const comparisons = feedback.comparisons[0].slice(0, 32).map((c) => view(pop, c));
+  disposeFeedback(feedback);
+  const evaluator = pop.enumerable ? await createExactEvaluator(pop, policy, reference, rm.reward) : null;
+  return {
+    reference,
+    reward: rm.reward,
+    preference: pm.preference,
+    evaluator,
+    result: {
+      sft,
+      rewardModel: rm.metrics,
+      preferenceModel: pm.metrics,
+      comparisons,
+      frontier: evaluator ? frontiers(pop, evaluator) : null,
+      nash: evaluator?.tables.preference ? nashView(pop, evaluator.tables.preference) : null,
+    },
+  };
+}
+
+export function disposePrepared(p: Prepared): void {
+  p.reward.dispose();
+  p.preference.dispose();
+  p.evaluator?.dispose();
+  for (const t of p.reference) t.dispose();
+}
+
+function view(pop: Population, c: { x: number; first: number[]; second: number[]; annotator: number; firstWins: boolean; coinToss: boolean }): ComparisonView {
+  const a = pop.task.annotators[c.annotator];
+  return {
+    prompt: pop.task.prompts[c.x],
+    first: pop.task.render(c.first),
+    second: pop.task.render(c.second),
+    annotator: a.name,
+    bias: a.bias,
+    winner: c.firstWins ? 'first' : 'second',
+    coinToss: c.coinToss,
+  };
+}
+
+function frontiers(pop: Population, evaluator: ExactEvaluator): FrontierSet[] {
+  const { reference, proxy, gold } = evaluator.tables;
+  const betas = betaGrid();
+  return pop.members.map((_, p) => ({
+    proxy: frontier(pop.task.promptProbs, reference[p], proxy[p], betas, gold),
+    gold: frontier(pop.task.promptProbs, reference[p], gold, betas),
+  }));
+}
+
+function nashView(pop: Population, preference: number[][][]): NashView {
+  const solved = preference.map((P) => symmetricNash(P));
+  return {
+    prompts: [...pop.task.prompts],
+    responses: allResponses(pop.task).map((y) => pop.task.render(y)),
+    pi: solved.map((s) => s.pi),
+    worstCase: solved.map((s) => s.value),
+  };
+}
