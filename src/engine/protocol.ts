@@ -56,6 +56,8 @@ export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
 export type EngineEvent =
   | { type: 'status'; status: EngineStatus }
   | { type: 'progress'; progress: PrepareProgress }
+  /** Preparation finished: judges' accuracy, a sample of comparisons, frontier and Nash. */
+  | { type: 'prepared'; result: PrepareResult }
   | { type: 'iteration'; result: IterationResult }
   | { type: 'error'; error: SerializedError };
 

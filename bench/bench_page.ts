@@ -1,0 +1,43 @@
+/**
+ * The browser half of `npm run bench`: runs `measure` against the real training worker
+ * (WorkerEngineClient), one fresh worker per backend. The runner calls `window.__bench.run`;
+ * a person opening bench.html presses the button instead.
+ */
+import { WorkerEngineClient } from '../src/engine/client';
+import { BACKEND_CHAIN, type BackendName } from '../src/engine/protocol';
+import { formatTable, measure, type BenchOptions, type BenchRow } from './measure';
+
+/** What the runner finds on the page. */
+export interface BenchApi {
+  run(options: BenchOptions): Promise<BenchRow[]>;
+}
+
+declare global {
+  interface Window {
+    __bench?: BenchApi;
+  }
+}
+
+async function run(options: BenchOptions): Promise<BenchRow[]> {
+  const client = new WorkerEngineClient();
+  try {
+    return await measure(client, 'browser', options, () => performance.now());
+  } finally {
+    client.dispose();
+  }
+}
+
+window.__bench = { run };
+
+const out = document.getElementById('out')!;
+const button = document.getElementById('run') as HTMLButtonElement;
+button.addEventListener('click', async () => {
+  button.disabled = true;
+  const rows: BenchRow[] = [];
+  for (const backend of BACKEND_CHAIN as readonly BackendName[]) {
+    out.textContent = `${formatTable(rows)}\n\nrunning ${backend}…`;
+    rows.push(...(await run({ backend, populations: [1, 4, 16], warmup: 2, measured: 5, task: 'bandit' })));
+  }
+  out.textContent = formatTable(rows);
+  button.disabled = false;
+});

@@ -1,0 +1,96 @@
+/**
+ * One benchmark row, shared by the Node runner (LocalEngine) and the page (WorkerEngineClient):
+ * the same PPO iteration on a population of P members, timed the way the UI sees it.
+ */
+import { parseConfig, type Config } from '../src/core/config';
+import type { BackendName, LabEngine } from '../src/engine/protocol';
+
+export interface BenchOptions {
+  backend: BackendName;
+  populations: number[];
+  warmup: number;
+  measured: number;
+  /** Task id, e.g. 'bandit' (tabular policy) or 'helpful' (transformer). */
+  task: string;
+}
+
+export interface BenchRow {
+  env: 'node' | 'browser';
+  backend: BackendName;
+  /** The backend's badge text, e.g. "WebGPU · swiftshader (software)". */
+  label: string;
+  P: number;
+  /** Median wall time of one `step()` after warmup. */
+  msPerIteration: number;
+  iterationsPerSecond: number;
+  readbacksPerIteration: number;
+  /** Why the row has no numbers (backend unavailable, an error). */
+  skipped?: string;
+}
+
+/** A β sweep of P members (P = 1: no sweep); preparation kept minimal, the method at its defaults. */
+export function benchConfig(P: number, iterations: number, task: string): Config {
+  const betas = Array.from({ length: P }, (_, i) => Number((0.01 * 100 ** (P > 1 ? i / (P - 1) : 0)).toPrecision(3)));
+  return parseConfig({
+    version: 1,
+    iterations,
+    task: { id: task },
+    // The iteration is what is measured: SFT and the reward model only need to exist.
+    sft: { steps: 5, demos: 256 },
+    feedback: { comparisons: 64 },
+    rewardModel: { steps: 0 },
+    preferenceModel: { steps: 0 },
+    sweep: P > 1 ? { kind: 'beta', values: betas } : { kind: 'none' },
+  });
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Rows for every P on `engine`, which must be fresh; the engine is left for the caller to dispose. */
+export async function measure(engine: LabEngine, env: BenchRow['env'], options: BenchOptions, now: () => number): Promise<BenchRow[]> {
+  const skip = (label: string, P: number, reason: string): BenchRow => ({
+    env, backend: options.backend, label, P, msPerIteration: NaN, iterationsPerSecond: NaN, readbacksPerIteration: NaN, skipped: reason,
+  });
+  const info = await engine.init(options.backend);
+  if (info.name !== options.backend) {
+    return options.populations.map((P) => skip('—', P, info.fallbackReasons[0] ?? `got ${info.name}`));
+  }
+  const rows: BenchRow[] = [];
+  for (const P of options.populations) {
+    try {
+      await engine.load(benchConfig(P, options.warmup + options.measured, options.task));
+      await engine.prepare();
+      for (let i = 0; i < options.warmup; i++) await engine.step();
+      const ms: number[] = [];
+      const readbacks: number[] = [];
+      for (let i = 0; i < options.measured; i++) {
+        const t0 = now();
+        const result = await engine.step();
+        ms.push(now() - t0);
+        readbacks.push(result.readbacks);
+      }
+      const m = median(ms);
+      rows.push({ env, backend: options.backend, label: info.label, P, msPerIteration: m, iterationsPerSecond: 1000 / m, readbacksPerIteration: median(readbacks) });
+    } catch (error) {
+      rows.push(skip(info.label, P, error instanceof Error ? error.message : String(error)));
+    }
+  }
+  return rows;
+}
+
+/** A markdown table of rows (skipped rows say why). */
+export function formatTable(rows: BenchRow[]): string {
+  const head = ['env', 'backend', 'P', 'ms/iter', 'iter/s', 'readbacks/iter'];
+  const body = rows.map((r) =>
+    r.skipped
+      ? [r.env, r.label === '—' ? r.backend : r.label, String(r.P), `skipped: ${r.skipped.slice(0, 90)}`, '', '']
+      : [r.env, r.label, String(r.P), r.msPerIteration.toFixed(1), r.iterationsPerSecond.toFixed(2), String(r.readbacksPerIteration)],
+  );
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(fmt)].join('\n');
+}

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeConfig } from './core/share';
+import { tinyConfig } from './engine/testing';
+
+const dir = mkdtempSync(join(tmpdir(), 'lab-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** Runs the CLI as a user would; tsx directly (not npx) keeps npm's notices off stderr. */
+function lab(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+  const stderr = result.stderr.split('\n').filter(Boolean);
+  return { code: result.status, stdout: result.stdout, stderr };
+}
+
+const tiny = tinyConfig(3);
+
+describe('npm run lab', () => {
+  it('runs a config file: one JSON line per iteration, then the summary', () => {
+    const out = join(dir, 'result.json');
+    const { code, stdout, stderr } = lab('run', file('tiny.json', JSON.stringify(tiny)), '--out', out);
+    expect(stderr.filter((l) => l.startsWith('error:'))).toEqual([]);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(0, 3).map((l) => l.iteration)).toEqual([1, 2, 3]);
+    for (const name of ['reward/proxy', 'reward/gold', 'kl/k3']) expect(Number.isFinite(lines[2].members[0][name]), name).toBe(true);
+    const { summary } = lines[3];
+    expect(summary.config).toEqual(tiny);
+    expect(Number.isFinite(summary.members[0].metrics['reward/gold'])).toBe(true);
+    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(summary);
+    // Progress went to stderr, not into the JSON stream.
+    expect(stderr.some((l) => l.startsWith('prepare sft'))).toBe(true);
+  });
+
+  it('runs a share link', () => {
+    const { code, stdout } = lab('run', `http://127.0.0.1:5173/#c=${encodeConfig(tinyConfig(1))}`, '--quiet');
+    expect(code).toBe(0);
+    expect(stdout.trim().split('\n')).toHaveLength(2);
+  });
+
+  it.each([
+    ['an invalid config', () => file('bad.json', JSON.stringify({ version: 1, iterations: -3 })), /^error: .*bad\.json: iterations: /],
+    ['a file that is not JSON', () => file('broken.json', '{oops'), /^error: .*broken\.json is not valid JSON/],
+    ['a missing file', () => join(dir, 'missing.json'), /^error: no such file: /],
+    ['a damaged share link', () => 'http://127.0.0.1:5173/#c=garbage!!', /^error: Share link is damaged: /],
+  ])('rejects %s with exit 1 and one error line', (_, source, message) => {
+    const { code, stdout, stderr } = lab('run', source());
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(message);
+  });
+
+  it('prints usage and exits 2 on an unknown command', () => {
+    const { code, stderr } = lab('frobnicate');
+    expect(code).toBe(2);
+    expect(stderr.join('\n')).toMatch(/unknown command "frobnicate"[\s\S]*usage:/);
+  });
+
+  it('prints the config schema', () => {
+    const { code, stdout } = lab('schema');
+    expect(code).toBe(0);
+    const schema = JSON.parse(stdout);
+    expect(schema.properties).toHaveProperty('iterations');
+    expect(schema.properties).toHaveProperty('method');
+  });
+});

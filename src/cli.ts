@@ -1,0 +1,152 @@
+/**
+ * The headless lab: the same core and engine as the browser, in this thread.
+ *
+ *   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu] [--out result.json] [--quiet]
+ *   npm run lab -- schema
+ *
+ * stdout is machine-readable: one JSON line per iteration, then one `{"summary": …}` line.
+ * stderr carries progress, and on failure exactly one line starting with `error:`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { configJsonSchema, ConfigError, parseConfig, type Config } from './core/config';
+import { decodeShare } from './core/share';
+import { quietTfjsLogs } from './engine/backend';
+import { LocalEngine } from './engine/engine';
+import { BACKEND_CHAIN, type BackendChoice, type EngineEvent } from './engine/protocol';
+
+const USAGE = `usage:
+  npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu|auto] [--out result.json] [--quiet]
+  npm run lab -- schema
+
+run     trains the experiment; stdout gets one JSON line per iteration, then {"summary": …}
+schema  prints the JSON schema of a config file`;
+
+/** A failure the user can fix: printed as one `error:` line, exit code 1. */
+class UserError extends Error {}
+/** Wrong command line: usage, exit code 2. */
+class UsageError extends Error {}
+
+const BACKENDS: readonly BackendChoice[] = [...BACKEND_CHAIN, 'auto'];
+
+/** Reads a config file, or decodes a share link (a URL, `#c=…`, or the bare payload). */
+function readConfig(source: string): Config {
+  if (existsSync(source)) {
+    let text: string;
+    try {
+      text = readFileSync(source, 'utf8');
+    } catch (error) {
+      throw new UserError(`cannot read ${source}: ${(error as Error).message}`);
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`${source} is not valid JSON: ${(error as Error).message}`);
+    }
+    return withContext(source, () => parseConfig(raw));
+  }
+  if (source.endsWith('.json') && !source.includes('c=')) throw new UserError(`no such file: ${source}`);
+  // decodeShare's messages already say "Share link is damaged: …".
+  return withContext(null, () => decodeShare(source));
+}
+
+function withContext(what: string | null, parse: () => Config): Config {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UserError(what ? `${what}: ${error.message}` : error.message);
+    throw error;
+  }
+}
+
+const line = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+const note = (text: string) => process.stderr.write(`${text}\n`);
+const fmt = (x: number) => (Math.abs(x) >= 100 || x === 0 ? x.toFixed(0) : x.toPrecision(3));
+
+function progressLine(event: EngineEvent): string | null {
+  if (event.type !== 'progress') return null;
+  const { stage, step, total, members } = event.progress;
+  const metrics = Object.entries(members[0] ?? {})
+    .map(([name, value]) => `${name}=${fmt(value)}`)
+    .join(' ');
+  return `prepare ${stage} ${step}/${total}${metrics ? `  ${metrics}` : ''}`;
+}
+
+async function run(source: string, backend: BackendChoice, out: string | undefined, quiet: boolean): Promise<void> {
+  const config = readConfig(source);
+  quietTfjsLogs();
+  const engine = new LocalEngine({ env: 'node' });
+  let diverged: string | null = null;
+  engine.subscribe((event) => {
+    if (event.type === 'error') diverged ??= event.error.message;
+    const text = quiet ? null : progressLine(event);
+    if (text) note(text);
+  });
+  try {
+    const info = await engine.init(backend);
+    if (!quiet) note(`backend ${info.label}${info.fallbackReasons.length ? ` (${info.fallbackReasons.join('; ')})` : ''}`);
+    const loaded = await engine.load(config);
+    if (!quiet) note(`task ${loaded.task.title}, ${loaded.members.length} member(s), ${config.iterations} iterations`);
+    await engine.prepare();
+    for (let k = 1; k <= config.iterations; k++) {
+      const result = await engine.step();
+      line({ iteration: result.iteration, members: result.members });
+      if (diverged) throw new UserError(diverged);
+    }
+    const summary = await engine.summary();
+    line({ summary });
+    if (out) writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+  } finally {
+    engine.dispose();
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        backend: { type: 'string', default: 'cpu' },
+        out: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { positionals, values } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === 'schema' && rest.length === 0) {
+    process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    return 0;
+  }
+  if (command === 'run' && rest.length === 1) {
+    const backend = BACKENDS.find((b) => b === values.backend);
+    if (!backend) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"`);
+    await run(rest[0], backend, values.out, values.quiet);
+    return 0;
+  }
+  throw new UsageError(command === undefined ? 'missing command' : command === 'run' ? 'run takes exactly one config file or share link' : `unknown command "${command}"`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    if (error instanceof UsageError) {
+      note(`${error.message}\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    // One line, whatever the error: a stack trace helps nobody who passed a bad file.
+    note(`error: ${(error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ')}`);
+    process.exitCode = 1;
+  },
+);

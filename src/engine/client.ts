@@ -1,0 +1,121 @@
+/**
+ * The page's side of the worker: implements `LabEngine` by sending typed requests and
+ * matching replies by id, so the UI cannot tell it from the in-thread `LocalEngine`.
+ */
+import type { Config } from '../core/config';
+import type { ExperimentInfo, IterationResult, PrepareResult, RunSummary } from '../core/types';
+import type { BackendChoice, BackendInfo, EngineEvent, FromWorker, LabEngine, ReplyMap, RequestOf, RequestType, SerializedError, ToWorker } from './protocol';
+import type { PortLike } from './serve';
+
+/** A port that can also be shut down and report that the worker failed to start or crashed. */
+export interface WorkerPort extends PortLike<FromWorker, ToWorker> {
+  terminate?(): void;
+  onerror?: ((event: ErrorEvent) => void) | null;
+}
+
+interface Pending {
+  type: RequestType;
+  resolve(value: ReplyMap[RequestType]): void;
+  reject(error: Error): void;
+}
+
+/** Rebuilds the worker's error on this side: same name and message, the worker's stack. */
+export function deserializeError(error: SerializedError): Error {
+  const rebuilt = new Error(error.message);
+  rebuilt.name = error.name;
+  if (error.stack) rebuilt.stack = error.stack;
+  return rebuilt;
+}
+
+/** `LabEngine` proxy for an engine served in a Web Worker (or any injected port). */
+export class WorkerEngineClient implements LabEngine {
+  private readonly port: WorkerPort;
+  private readonly pending = new Map<number, Pending>();
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private nextId = 1;
+  private disposed = false;
+
+  /** Without a port, spawns `train.worker.ts` as a module worker. */
+  constructor(port?: WorkerPort) {
+    this.port = port ?? new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'alignment-lab-training' });
+    this.port.addEventListener('message', this.onMessage);
+    // A worker whose module fails to load never answers: fail what waits instead of hanging.
+    this.port.onerror = (event) => this.failAll(new Error(`The training worker failed: ${event.message || 'it could not start'}`));
+  }
+
+  init(backend: BackendChoice): Promise<BackendInfo> {
+    return this.call({ type: 'init', backend });
+  }
+  load(config: Config): Promise<ExperimentInfo> {
+    return this.call({ type: 'load', config });
+  }
+  prepare(): Promise<PrepareResult> {
+    return this.call({ type: 'prepare' });
+  }
+  step(): Promise<IterationResult> {
+    return this.call({ type: 'step' });
+  }
+  play(delayMs?: number): Promise<null> {
+    return this.call({ type: 'play', delayMs });
+  }
+  pause(): Promise<null> {
+    return this.call({ type: 'pause' });
+  }
+  reset(): Promise<null> {
+    return this.call({ type: 'reset' });
+  }
+  summary(): Promise<RunSummary> {
+    return this.call({ type: 'summary' });
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Terminates the worker; requests still waiting reject. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.port.removeEventListener('message', this.onMessage);
+    this.port.terminate?.();
+    this.failAll(new Error('The engine was disposed.'));
+    this.listeners.clear();
+  }
+
+  private call<K extends RequestType>(request: RequestOf<K>): Promise<ReplyMap[K]> {
+    if (this.disposed) return Promise.reject(new Error('The engine was disposed.'));
+    const id = this.nextId++;
+    return new Promise<ReplyMap[K]>((resolve, reject) => {
+      // The one unavoidable widening: the map holds resolvers of every reply type, and the
+      // reply's `type` is checked against the request's before this resolver is called.
+      const entry: Pending = { type: request.type, resolve: resolve as (value: ReplyMap[RequestType]) => void, reject };
+      this.pending.set(id, entry);
+      const message: ToWorker = { id, request };
+      try {
+        this.port.postMessage(message);
+      } catch (error) {
+        this.pending.delete(id);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  private readonly onMessage = ({ data }: { data: FromWorker }): void => {
+    if (data.kind === 'event') {
+      for (const listener of this.listeners) listener(data.event);
+      return;
+    }
+    const entry = this.pending.get(data.id);
+    if (!entry) return;
+    this.pending.delete(data.id);
+    if (!data.ok) entry.reject(deserializeError(data.error));
+    else if (data.type !== entry.type) entry.reject(new Error(`Protocol error: a '${data.type}' reply answered a '${entry.type}' request.`));
+    else entry.resolve(data.value);
+  };
+
+  private failAll(error: Error): void {
+    for (const entry of this.pending.values()) entry.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * The in-thread engine: owns the experiment (and with it every tensor) and runs the loop.
+ * The worker serves it to the page (serve.ts); the CLI, bench and tests use it directly.
+ *
+ * Operations that touch the experiment run one at a time through a queue, so a Step, a
+ * Reset or a new config arriving while Play runs waits for the iteration in flight instead
+ * of disposing tensors under it. Pause bypasses the queue: it only raises a flag.
+ */
+import type { Config } from '../core/config';
+import { createExperiment } from '../core/experiment';
+import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
+import { selectBackend, type EngineEnv } from './backend';
+import { serializeError, type BackendChoice, type BackendInfo, type EngineEvent, type EngineStatus, type LabEngine } from './protocol';
+
+export interface LocalEngineOptions {
+  /** Default 'node' outside a browser-like global scope. */
+  env?: EngineEnv;
+  /** Injected by tests to drive the engine with a scripted experiment. */
+  createExperiment?: (config: Config) => Experiment;
+  /** Minimum gap between two progress events of one stage (the last one is always sent). */
+  progressIntervalMs?: number;
+}
+
+/** The status an iteration leaves behind when nothing went wrong. */
+type Resting = 'ready' | 'playing';
+
+/** `LabEngine` running in the current thread. */
+export class LocalEngine implements LabEngine {
+  private readonly env: EngineEnv;
+  private readonly make: (config: Config) => Experiment;
+  private readonly progressIntervalMs: number;
+  private readonly listeners = new Set<(event: EngineEvent) => void>();
+  private status: EngineStatus = 'idle';
+  private config: Config | null = null;
+  private experiment: Experiment | null = null;
+  /** The current experiment's preparation, started once. */
+  private prepared: Promise<PrepareResult> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private playing: Promise<null> | null = null;
+  private stopRequested = false;
+
+  constructor(options: LocalEngineOptions = {}) {
+    this.env = options.env ?? ('document' in globalThis || 'WorkerGlobalScope' in globalThis ? 'browser' : 'node');
+    this.make = options.createExperiment ?? createExperiment;
+    this.progressIntervalMs = options.progressIntervalMs ?? 250;
+  }
+
+  /** Starts a backend. The old experiment's tensors belong to the old backend, so it is rebuilt. */
+  async init(backend: BackendChoice): Promise<BackendInfo> {
+    await this.stopPlaying();
+    return this.exclusive(async () => {
+      this.dropExperiment();
+      const info = await selectBackend(backend, this.env);
+      if (this.config) this.experiment = this.make(this.config);
+      this.setStatus(this.experiment ? 'ready' : 'idle');
+      return info;
+    });
+  }
+
+  async load(config: Config): Promise<ExperimentInfo> {
+    await this.stopPlaying();
+    return this.exclusive(async () => {
+      this.dropExperiment();
+      this.config = config;
+      this.experiment = this.make(config);
+      this.setStatus('ready');
+      return this.experiment.info;
+    });
+  }
+
+  async prepare(): Promise<PrepareResult> {
+    return this.exclusive(() => this.prepareOnce('ready'));
+  }
+
+  /** One iteration; rejects once `config.iterations` is reached. */
+  async step(): Promise<IterationResult> {
+    return this.exclusive(async () => {
+      const result = await this.iterate(this.playing ? 'playing' : 'ready');
+      this.divergence(result);
+      return result;
+    });
+  }
+
+  /**
+   * Steps until paused, finished or failed; every iteration arrives as an event. Resolves
+   * when the loop stops: a failure is reported as an `error` event (status 'error'), not a
+   * rejection, since the page learns about play's iterations from events anyway.
+   */
+  async play(delayMs = 0): Promise<null> {
+    if (this.playing) return this.playing;
+    const experiment = this.current();
+    if (this.finished(experiment)) throw this.finishedError();
+    this.stopRequested = false;
+    this.playing = this.loop(delayMs).finally(() => (this.playing = null));
+    return this.playing;
+  }
+
+  /** Stops play after the iteration in flight; resolves once the loop has stopped. */
+  async pause(): Promise<null> {
+    await this.stopPlaying();
+    return null;
+  }
+
+  /** A fresh experiment from the loaded config: iteration 0, SFT and reward model redone. */
+  async reset(): Promise<null> {
+    await this.stopPlaying();
+    return this.exclusive(async () => {
+      if (!this.config) throw new Error('Nothing to reset: load a config first.');
+      this.dropExperiment();
+      this.experiment = this.make(this.config);
+      this.setStatus('ready');
+      return null;
+    });
+  }
+
+  async summary(): Promise<RunSummary> {
+    return this.exclusive(() => this.current().summary());
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops play and frees the experiment once the operation in flight has finished. */
+  dispose(): void {
+    this.stopRequested = true;
+    this.listeners.clear();
+    void this.exclusive(async () => this.dropExperiment());
+  }
+
+  /** Runs `task` after every queued operation; a failure does not block the queue. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loop(delayMs: number): Promise<null> {
+    this.setStatus('playing');
+    try {
+      while (!this.stopRequested) {
+        const result = await this.exclusive(async () => (this.finished(this.current()) ? null : this.iterate('playing')));
+        if (!result) {
+          // A Step queued during play took the last iteration.
+          this.setStatus('done');
+          return null;
+        }
+        if (this.divergence(result) || this.status === 'done') return null;
+        // A macrotask, not a microtask: lets the worker receive a 'pause' message.
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+      this.setStatus('ready');
+    } catch (error) {
+      this.emit({ type: 'error', error: serializeError(error) });
+      this.setStatus('error');
+    }
+    return null;
+  }
+
+  private async stopPlaying(): Promise<void> {
+    if (!this.playing) return;
+    this.stopRequested = true;
+    await this.playing;
+  }
+
+  /** Prepares (once per experiment), then one iteration, announced as an event. */
+  private async iterate(resting: Resting): Promise<IterationResult> {
+    const experiment = this.current();
+    if (this.finished(experiment)) throw this.finishedError();
+    await this.prepareOnce(resting);
+    let result: IterationResult;
+    try {
+      result = await experiment.step();
+    } catch (error) {
+      // The experiment keeps its last good state: Reset, or Step to retry.
+      this.setStatus('error');
+      throw error;
+    }
+    this.emit({ type: 'iteration', result });
+    this.setStatus(this.finished(experiment) ? 'done' : resting);
+    return result;
+  }
+
+  private async prepareOnce(resting: Resting): Promise<PrepareResult> {
+    const experiment = this.current();
+    if (!this.prepared) {
+      this.setStatus('preparing');
+      const progress = new ProgressThrottle((p) => this.emit({ type: 'progress', progress: p }), this.progressIntervalMs);
+      this.prepared = experiment
+        .prepare((p) => progress.push(p))
+        .finally(() => progress.flush())
+        .then((result) => {
+          if (this.experiment === experiment) this.emit({ type: 'prepared', result });
+          return result;
+        });
+      // A failed preparation may be retried by the next request.
+      this.prepared.catch(() => {
+        if (this.experiment === experiment) this.prepared = null;
+      });
+    }
+    try {
+      const result = await this.prepared;
+      if (this.status === 'preparing') this.setStatus(resting);
+      return result;
+    } catch (error) {
+      this.setStatus('error');
+      throw error;
+    }
+  }
+
+  /**
+   * NaN guard: a diverged member poisons every later iteration, so say so once, with the
+   * usual cure, and stop (play) instead of drawing flat NaN charts. True when diverged.
+   */
+  private divergence(result: IterationResult): boolean {
+    for (const [index, metrics] of result.members.entries()) {
+      const bad = Object.entries(metrics).find(([, value]) => !Number.isFinite(value));
+      if (!bad) continue;
+      const label = this.experiment?.info.members[index]?.label ?? `member ${index}`;
+      const message = `Training diverged (NaN) at iteration ${result.iteration}: lower the learning rate (${label}: ${bad[0]} = ${bad[1]}).`;
+      this.emit({ type: 'error', error: { name: 'DivergenceError', message } });
+      this.setStatus('error');
+      return true;
+    }
+    return false;
+  }
+
+  private current(): Experiment {
+    if (!this.experiment) throw new Error('No experiment is loaded: call load(config) first.');
+    return this.experiment;
+  }
+
+  private finished(experiment: Experiment): boolean {
+    return experiment.iteration >= experiment.info.config.iterations;
+  }
+
+  private finishedError(): Error {
+    const n = this.config?.iterations ?? 0;
+    return new Error(`The run is finished (${n} iterations): reset it, or raise "iterations" to go on.`);
+  }
+
+  private dropExperiment(): void {
+    this.experiment?.dispose();
+    this.experiment = null;
+    this.prepared = null;
+  }
+
+  private setStatus(status: EngineStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.emit({ type: 'status', status });
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken subscriber must not stop training.
+        console.error('Engine event listener failed:', error);
+      }
+    }
+  }
+}
+
+/**
+ * Passes progress on at most once per interval per stage; the last report of a stage is
+ * held back and flushed, so the bar always ends at 100%.
+ */
+class ProgressThrottle {
+  private last = -Infinity;
+  private pending: PrepareProgress | null = null;
+
+  constructor(
+    private readonly send: (progress: PrepareProgress) => void,
+    private readonly intervalMs: number,
+  ) {}
+
+  push(progress: PrepareProgress): void {
+    if (this.pending && this.pending.stage !== progress.stage) this.flush();
+    const now = performance.now();
+    if (progress.step >= progress.total || now - this.last >= this.intervalMs) {
+      this.pending = null;
+      this.last = now;
+      this.send(progress);
+    } else {
+      this.pending = progress;
+    }
+  }
+
+  flush(): void {
+    if (!this.pending) return;
+    this.send(this.pending);
+    this.pending = null;
+    this.last = performance.now();
+  }
+}
