@@ -1,0 +1,69 @@
+/** Shared helpers for the end-to-end specs: small configs, error collection, common locators. */
+import { expect, type Page } from '@playwright/test';
+import LZString from 'lz-string';
+import { defaultConfig, parseConfig, type Config, type ConfigInput } from '../src/core/config';
+
+/**
+ * The documented link format, `#c=<lz-string compressToEncodedURIComponent(JSON)>`, written
+ * here independently of src/core/share.ts: links already shared must keep opening, so a
+ * codec change that breaks the format should fail these tests.
+ */
+export function linkHash(config: Config): string {
+  return `#c=${LZString.compressToEncodedURIComponent(JSON.stringify(config))}`;
+}
+
+/** The config a `#c=…` hash carries (validated). */
+export function configOfHash(hash: string): Config {
+  const json = LZString.decompressFromEncodedURIComponent(hash.replace(/^#c=/, ''));
+  return parseConfig(JSON.parse(json ?? 'null'));
+}
+
+/**
+ * A config small enough that preparation and iterations take a few seconds on WebGPU in
+ * SwiftShader (software): few SFT, reward- and preference-model steps, one PPO update per iteration.
+ */
+export function smallConfigHash(overrides: Partial<ConfigInput> = {}): string {
+  const config = defaultConfig({
+    iterations: 8,
+    sft: { demos: 64, steps: 10, batchSize: 32 },
+    feedback: { comparisons: 64 },
+    rewardModel: { steps: 10, batchSize: 32 },
+    preferenceModel: { steps: 10, batchSize: 32 },
+    method: { id: 'ppo', batchSize: 16, epochs: 1, minibatches: 1 },
+    ...overrides,
+  });
+  return linkHash(config);
+}
+
+/** Console errors and uncaught exceptions, collected from the moment this is called. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  return errors;
+}
+
+/** The backend badge: the status element in the page header. */
+export function badge(page: Page) {
+  return page.getByRole('banner').getByRole('status');
+}
+
+/** "Iteration k / n". */
+export function counter(page: Page) {
+  return page.getByTestId('iteration-counter');
+}
+
+/** Waits until the experiment is loaded on a backend and Step can be pressed. */
+export async function waitReady(page: Page): Promise<void> {
+  await expect(badge(page)).toHaveText(/WebGPU|WebGL|WASM|CPU/);
+  await expect(page.getByRole('button', { name: 'Step' })).toBeEnabled();
+}
+
+/** The number of iterations a chart plots, from its `data-points` attribute. */
+export async function chartPoints(page: Page, name: string): Promise<number> {
+  return Number(await page.getByTestId(`chart-${name}`).getAttribute('data-points'));
+}
+
+export const CHARTS = ['proxy-reward', 'gold-reward', 'kl', 'loss'] as const;

@@ -1,0 +1,55 @@
+/** Run controls: Step, Play / Pause, and switching the backend. */
+import { expect, test } from '@playwright/test';
+import { badge, chartPoints, CHARTS, collectErrors, counter, smallConfigHash, waitReady } from './helpers';
+
+test('Step advances exactly one iteration and every chart grows by one point', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(`/${smallConfigHash()}`);
+  await waitReady(page);
+  await expect(counter(page)).toHaveText('Iteration 0 / 8');
+  for (const name of CHARTS) await expect(page.getByTestId(`chart-${name}`)).toHaveAttribute('data-points', '0');
+
+  const stepButton = page.getByRole('button', { name: 'Step' });
+  await stepButton.click();
+  await expect(counter(page)).toHaveText('Iteration 1 / 8');
+  for (const name of CHARTS) await expect(page.getByTestId(`chart-${name}`)).toHaveAttribute('data-points', '1');
+  // Preparation ran before the first iteration.
+  await expect(page.getByRole('progressbar', { name: 'SFT (reference policy)' })).toHaveAttribute('aria-valuenow', '10');
+  await expect(page.getByRole('progressbar', { name: 'Reward model' })).toHaveAttribute('aria-valuenow', '10');
+  await expect(page.getByRole('progressbar', { name: 'Preference model' })).toHaveAttribute('aria-valuenow', '10');
+
+  await stepButton.click();
+  await expect(counter(page)).toHaveText('Iteration 2 / 8');
+  for (const name of CHARTS) await expect(page.getByTestId(`chart-${name}`)).toHaveAttribute('data-points', '2');
+  expect(errors).toEqual([]);
+});
+
+test('Play runs iterations and Pause stops them', async ({ page }) => {
+  await page.goto(`/${smallConfigHash({ iterations: 500 })}`);
+  await waitReady(page);
+  const iteration = async () => Number(/Iteration (\d+)/.exec((await counter(page).textContent()) ?? '')?.[1]);
+
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(iteration, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByRole('button', { name: 'Pause' }).click();
+  // The iteration in flight may still land; after that the count must stay put.
+  await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();
+  const paused = await iteration();
+  await page.waitForTimeout(2_000);
+  expect(await iteration()).toBe(paused);
+  expect(await chartPoints(page, 'proxy-reward')).toBe(paused);
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeDisabled();
+});
+
+test('choosing the CPU backend re-initialises and Step still works', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(`/${smallConfigHash()}`);
+  await waitReady(page);
+  await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+  await expect(badge(page)).toHaveText(/^CPU/);
+  await expect(page.getByRole('button', { name: 'Step' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(counter(page)).toHaveText('Iteration 1 / 8');
+  await expect(page.getByTestId('chart-kl')).toHaveAttribute('data-points', '1');
+  expect(errors).toEqual([]);
+});

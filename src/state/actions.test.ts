@@ -1,0 +1,206 @@
+/**
+ * The store's actions against an in-thread fake engine: what each action asks the engine,
+ * and what lands in the store. (Node has no `window`, so URL sync is out of scope here;
+ * the e2e tests cover it in Chromium.)
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { populationOf, type Config } from '../core/config';
+import type { ExperimentInfo, IterationResult } from '../core/types';
+import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
+import { disposeLab, initLab, pause, play, reset, setBackend, setConfig, step } from './actions';
+import { initialLabState, useLab } from './labStore';
+
+/** A fake engine that records requests and reports one metric per iteration. */
+class FakeEngine implements LabEngine {
+  calls: string[] = [];
+  loaded: Config | null = null;
+  iteration = 0;
+  private listeners = new Set<(event: EngineEvent) => void>();
+  private playing = false;
+
+  private emit(event: EngineEvent) {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  private result(): IterationResult {
+    this.iteration += 1;
+    return { iteration: this.iteration, members: [{ 'reward/proxy': this.iteration / 10 }], stages: [], readbacks: 1 };
+  }
+
+  async init(backend: BackendChoice): Promise<BackendInfo> {
+    this.calls.push(`init:${backend}`);
+    const name = backend === 'auto' ? 'webgpu' : backend;
+    return { requested: backend, name, label: name.toUpperCase(), fallbackReasons: [] };
+  }
+
+  async load(config: Config): Promise<ExperimentInfo> {
+    this.calls.push('load');
+    this.loaded = config;
+    this.iteration = 0;
+    this.emit({ type: 'status', status: 'idle' });
+    return {
+      config,
+      members: populationOf(config),
+      task: { id: 'bandit', title: 'Bandit', summary: '', tryThis: '', enumerable: true, policy: 'tabular' },
+      stages: [],
+    };
+  }
+
+  async prepare(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  async step(): Promise<IterationResult> {
+    this.calls.push('step');
+    if (this.iteration === 0) {
+      const judge = { 'rm/accuracy': 0.7 };
+      this.emit({ type: 'prepared', result: { sft: [], rewardModel: [judge], preferenceModel: [judge], comparisons: [], frontier: null, nash: null } });
+    }
+    const result = this.result();
+    // The real engine may also announce steps as events: the store must not count them twice.
+    this.emit({ type: 'iteration', result });
+    return result;
+  }
+
+  async play(): Promise<null> {
+    this.calls.push('play');
+    this.playing = true;
+    this.emit({ type: 'status', status: 'playing' });
+    for (let i = 0; i < 3 && this.playing; i++) {
+      this.emit({ type: 'iteration', result: this.result() });
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    return null;
+  }
+
+  async pause(): Promise<null> {
+    this.calls.push('pause');
+    this.playing = false;
+    this.emit({ type: 'status', status: 'ready' });
+    return null;
+  }
+
+  async reset(): Promise<null> {
+    this.calls.push('reset');
+    this.iteration = 0;
+    return null;
+  }
+
+  async summary(): Promise<never> {
+    throw new Error('not used');
+  }
+
+  subscribe(listener: (event: EngineEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispose(): void {
+    this.calls.push('dispose');
+  }
+}
+
+let engine: FakeEngine;
+
+beforeEach(async () => {
+  useLab.setState(initialLabState(), true);
+  engine = new FakeEngine();
+  await initLab(() => engine);
+});
+
+afterEach(() => disposeLab());
+
+describe('lab actions', () => {
+  it('initLab initialises the chosen backend, then loads the config', () => {
+    expect(engine.calls).toEqual(['init:auto', 'load']);
+    const state = useLab.getState();
+    expect(state.backend?.name).toBe('webgpu');
+    expect(state.info?.members).toHaveLength(1);
+    expect(state.pending).toBe(0);
+  });
+
+  it('step appends one iteration even when the engine also emits it as an event', async () => {
+    await step();
+    await step();
+    expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1, 2]);
+  });
+
+  it('keeps what preparation produced until the run is replaced', async () => {
+    expect(useLab.getState().prepared).toBeNull();
+    await step();
+    expect(useLab.getState().prepared?.rewardModel[0]['rm/accuracy']).toBe(0.7);
+    const { seed } = useLab.getState().config;
+    setConfig({ seed: seed + 1 });
+    expect(useLab.getState().prepared).toBeNull();
+  });
+
+  it('setConfig rejects an invalid value, keeps the config and says why', async () => {
+    const before = useLab.getState().config;
+    expect(setConfig({ method: { ...before.method, beta: -1 } })).toBe(false);
+    expect(useLab.getState().config).toBe(before);
+    expect(useLab.getState().error).toMatch(/method\.beta/);
+    expect(engine.calls).toEqual(['init:auto', 'load']);
+  });
+
+  it('a valid setConfig reloads the engine and clears the run', async () => {
+    await step();
+    const { method } = useLab.getState().config;
+    expect(setConfig({ method: { ...method, beta: 0.2 } })).toBe(true);
+    await step(); // queued behind the load
+    expect(engine.loaded?.method.beta).toBe(0.2);
+    expect(engine.calls.slice(-2)).toEqual(['load', 'step']);
+    expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1]);
+    expect(useLab.getState().error).toBeNull();
+  });
+
+  it('an unchanged config does not reload', () => {
+    const { method } = useLab.getState().config;
+    expect(setConfig({ method: { ...method } })).toBe(true);
+    expect(engine.calls).toEqual(['init:auto', 'load']);
+  });
+
+  it('a step reply from before a config change is dropped', async () => {
+    const pending = step();
+    const { method } = useLab.getState().config;
+    setConfig({ method: { ...method, beta: 0.3 } });
+    await pending;
+    await step();
+    expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1]);
+    expect(engine.loaded?.method.beta).toBe(0.3);
+  });
+
+  it('play streams iterations from events; pause stops the engine', async () => {
+    play();
+    await expect.poll(() => useLab.getState().history.length).toBeGreaterThan(0);
+    await pause();
+    expect(engine.calls).toContain('pause');
+    expect(useLab.getState().status).toBe('ready');
+  });
+
+  it('reset clears the history and progress and tells the engine', async () => {
+    await step();
+    useLab.setState({ progress: { sft: { stage: 'sft', step: 3, total: 3, members: [] } } });
+    await reset();
+    expect(engine.calls.at(-1)).toBe('reset');
+    expect(useLab.getState().history).toEqual([]);
+    expect(useLab.getState().progress).toEqual({});
+  });
+
+  it('setBackend re-initialises on the new backend and reloads', async () => {
+    await step();
+    await setBackend('cpu');
+    expect(engine.calls.slice(-2)).toEqual(['init:cpu', 'load']);
+    expect(useLab.getState().backend?.name).toBe('cpu');
+    expect(useLab.getState().backendChoice).toBe('cpu');
+    expect(useLab.getState().history).toEqual([]);
+  });
+
+  it('a failing request becomes the alert text', async () => {
+    engine.step = async () => {
+      throw new Error('the GPU fell over');
+    };
+    await step();
+    expect(useLab.getState().error).toBe('Step failed: the GPU fell over');
+    expect(useLab.getState().pending).toBe(0);
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * Lab actions: the only code that talks to the training engine. Components call these
+ * module functions; the engine's replies and events write back into `useLab`.
+ *
+ * Requests are queued one after another (a config change must not overtake a step in
+ * flight), except `pause`, which has to reach the engine while `play` is running.
+ */
+import { parseConfig, type Config, type ConfigInput } from '../core/config';
+import type { BackendChoice, EngineEvent, LabEngine } from '../engine/protocol';
+import { appendResult, useLab } from './labStore';
+import { damagedLinkMessage, readHash, writeHash } from './url';
+
+/** Makes the engine; tests pass an in-thread fake, the app spawns the worker. */
+export type EngineFactory = () => LabEngine | Promise<LabEngine>;
+
+let engine: LabEngine | null = null;
+let unsubscribe: (() => void) | null = null;
+let stopUrlSync: (() => void) | null = null;
+let started: Promise<void> | null = null;
+let tail: Promise<unknown> = Promise.resolve();
+/** Bumped by every load/reset so that a step reply from the previous run is dropped. */
+let epoch = 0;
+/** False once Pause is pressed, so a Play still waiting in the queue is not sent. */
+let wantPlay = false;
+
+const set = useLab.setState;
+const get = useLab.getState;
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Spawns the worker lazily: its module (and tfjs behind it) stays out of the first paint. */
+async function workerEngine(): Promise<LabEngine> {
+  const { WorkerEngineClient } = await import('../engine/client');
+  return new WorkerEngineClient();
+}
+
+/** Queues an engine request; a failure becomes the alert text and resolves to undefined. */
+function request<T>(what: string, fn: (engine: LabEngine) => Promise<T>): Promise<T | undefined> {
+  set((s) => ({ pending: s.pending + 1 }));
+  const run = async (): Promise<T | undefined> => {
+    try {
+      return engine ? await fn(engine) : undefined;
+    } catch (error) {
+      set({ error: `${what} failed: ${messageOf(error)}` });
+      return undefined;
+    } finally {
+      set((s) => ({ pending: s.pending - 1 }));
+    }
+  };
+  const result = tail.then(run);
+  tail = result;
+  return result;
+}
+
+function onEvent(event: EngineEvent): void {
+  switch (event.type) {
+    case 'status':
+      set({ status: event.status });
+      break;
+    case 'progress':
+      set((s) => ({ progress: { ...s.progress, [event.progress.stage]: event.progress } }));
+      break;
+    case 'prepared':
+      set({ prepared: event.result });
+      break;
+    case 'iteration':
+      set((s) => ({ history: appendResult(s.history, event.result) }));
+      break;
+    case 'error':
+      set({ status: 'error', error: event.error.message });
+      break;
+  }
+}
+
+/** Forgets the current run's numbers (the engine is told separately). */
+function clearRun(): void {
+  epoch += 1;
+  set({ history: [], progress: {}, prepared: null });
+}
+
+/** Asks a playing engine to stop before a request that replaces its run. */
+function stopPlaying(): void {
+  wantPlay = false;
+  if (engine && get().status === 'playing') {
+    engine.pause().catch((error: unknown) => set({ error: `Pause failed: ${messageOf(error)}` }));
+  }
+}
+
+/** Loads the store's config into the engine: a fresh run with no iterations. */
+function loadCurrent(): Promise<unknown> {
+  const config = get().config;
+  clearRun();
+  set({ info: null });
+  return request('Loading the experiment', async (e) => {
+    const info = await e.load(config);
+    // A newer config may be queued behind this one; only the latest one's facts count.
+    if (get().config === config) set({ info, history: [], progress: {} });
+  });
+}
+
+/** Keeps the hash equal to the config, and follows a link pasted into this tab. */
+function startUrlSync(): () => void {
+  const stopStore = useLab.subscribe((state, prev) => {
+    if (state.config !== prev.config) writeHash(state.config);
+  });
+  const onHashChange = () => {
+    const read = readHash(window.location.hash);
+    if (read.kind === 'damaged') set({ error: damagedLinkMessage(read.reason, false) });
+    if (read.kind === 'config') replaceConfig(read.config);
+  };
+  window.addEventListener('hashchange', onHashChange);
+  return () => {
+    stopStore();
+    window.removeEventListener('hashchange', onHashChange);
+  };
+}
+
+async function start(createEngine: EngineFactory): Promise<void> {
+  if (typeof window !== 'undefined') {
+    const read = readHash(window.location.hash);
+    if (read.kind === 'config') set({ config: read.config });
+    if (read.kind === 'damaged') set({ error: damagedLinkMessage(read.reason, true) });
+    writeHash(get().config);
+    stopUrlSync = startUrlSync();
+  }
+  try {
+    engine = await createEngine();
+  } catch (error) {
+    set({ status: 'error', error: `The training engine could not start: ${messageOf(error)}` });
+    return;
+  }
+  unsubscribe = engine.subscribe(onEvent);
+  const backend = await request('Starting the backend', (e) => e.init(get().backendChoice));
+  if (!backend) return;
+  set({ backend });
+  await loadCurrent();
+}
+
+/**
+ * Starts the lab once: reads a shared config from the hash (a damaged link leaves the
+ * defaults and an alert), creates the engine, initialises the chosen backend and loads.
+ */
+export function initLab(createEngine: EngineFactory = workerEngine): Promise<void> {
+  started ??= start(createEngine);
+  return started;
+}
+
+/** Stops the engine and URL sync and returns the store to its first state (tests, HMR). */
+export function disposeLab(): void {
+  stopUrlSync?.();
+  unsubscribe?.();
+  engine?.dispose();
+  engine = null;
+  unsubscribe = null;
+  stopUrlSync = null;
+  started = null;
+  tail = Promise.resolve();
+  wantPlay = false;
+}
+
+function replaceConfig(next: Config): void {
+  if (JSON.stringify(next) === JSON.stringify(get().config)) return;
+  stopPlaying();
+  set({ config: next, notice: 'Settings changed: the run restarted from iteration 0.' });
+  void loadCurrent();
+}
+
+/**
+ * Changes top-level config fields (pass whole sub-objects, e.g. `{ method: { ...method, beta } }`).
+ * Validated by `parseConfig`: on invalid input the previous config stays and the alert says
+ * why. A valid change restarts the run. Returns whether the change was accepted.
+ */
+export function setConfig(patch: Partial<ConfigInput>): boolean {
+  let next: Config;
+  try {
+    next = parseConfig({ ...get().config, ...patch });
+  } catch (error) {
+    set({ error: `That setting was not applied: ${messageOf(error)}` });
+    return false;
+  }
+  set({ error: null });
+  replaceConfig(next);
+  return true;
+}
+
+/** Runs one iteration (the engine prepares SFT and the reward model first if needed). */
+export async function step(): Promise<void> {
+  const mine = epoch;
+  const result = await request('Step', (e) => e.step());
+  if (result && mine === epoch) set((s) => ({ history: appendResult(s.history, result) }));
+}
+
+/** Runs iterations until paused or finished; they arrive as `iteration` events. */
+export function play(): void {
+  wantPlay = true;
+  set({ notice: null });
+  void request('Play', async (e) => {
+    if (!wantPlay) return;
+    // Not awaited: the queue must stay free while the engine plays, and Pause bypasses it.
+    e.play().catch((error: unknown) => set({ error: `Play failed: ${messageOf(error)}` }));
+  });
+}
+
+/** Stops playing after the iteration in progress. */
+export async function pause(): Promise<void> {
+  wantPlay = false;
+  if (!engine) return;
+  try {
+    await engine.pause();
+  } catch (error) {
+    set({ error: `Pause failed: ${messageOf(error)}` });
+  }
+}
+
+/** Drops the trained state and the charts; the config stays. */
+export async function reset(): Promise<void> {
+  stopPlaying();
+  clearRun();
+  set({ notice: null });
+  await request('Reset', async (e) => {
+    await e.reset();
+    set({ history: [], progress: {} });
+  });
+}
+
+/** Re-initialises the engine on another backend and reloads the config there. */
+export async function setBackend(choice: BackendChoice): Promise<void> {
+  if (choice === get().backendChoice && get().backend) return;
+  stopPlaying();
+  clearRun();
+  set({ backendChoice: choice, backend: null, notice: null });
+  const backend = await request('Switching the backend', (e) => e.init(choice));
+  if (!backend) return;
+  set({ backend });
+  await loadCurrent();
+}
+
+/** Hides the alert. */
+export function dismissError(): void {
+  set({ error: null });
+}
+
+/** Shows a message in the alert (e.g. a form field that is not a number). */
+export function showError(message: string): void {
+  set({ error: message });
+}

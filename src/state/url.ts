@@ -1,0 +1,49 @@
+/**
+ * URL sync: the config lives in `location.hash` as `#c=<lz-string JSON>` so that a
+ * link reproduces an experiment. The hash is derived from the store, never the reverse,
+ * except once at startup (and when someone pastes a new link into the same tab).
+ */
+import type { Config } from '../core/config';
+import { decodeShare, encodeConfig } from '../core/share';
+
+/** Whether a hash carries a share payload at all (`#c=…`, possibly among other params). */
+export function hasSharePayload(hash: string): boolean {
+  return /(?:^#?|[&?])c=/.test(hash);
+}
+
+/** Outcome of reading a hash: a config, nothing to read, or a message for the alert. */
+export type HashRead = { kind: 'config'; config: Config } | { kind: 'none' } | { kind: 'damaged'; reason: string };
+
+/** Decodes the config a hash carries; a damaged link yields a message, never a throw. */
+export function readHash(hash: string): HashRead {
+  if (!hasSharePayload(hash)) return { kind: 'none' };
+  try {
+    return { kind: 'config', config: decodeShare(hash) };
+  } catch (error) {
+    return { kind: 'damaged', reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** The alert text for a damaged link; `atStartup` says whether the defaults were used. */
+export function damagedLinkMessage(reason: string, atStartup: boolean): string {
+  // decodeShare's messages open with their own "Share link is damaged:"; say it once.
+  const trimmed = reason.replace(/^Share link is damaged:\s*/i, '').replace(/[.\s]+$/, '');
+  const outcome = atStartup ? 'the lab opened with its defaults' : 'the lab kept its current settings';
+  return `This link is damaged or was edited: ${trimmed}; ${outcome}.`;
+}
+
+/** The hash that carries a config. */
+export function hashFor(config: Config): string {
+  return `#c=${encodeConfig(config)}`;
+}
+
+/**
+ * Writes the config into the address bar without adding a history entry per edit
+ * (a β typed three times should not take three Back presses to leave the page).
+ */
+export function writeHash(config: Config): void {
+  if (typeof window === 'undefined') return;
+  const hash = hashFor(config);
+  if (window.location.hash === hash) return;
+  window.history.replaceState(window.history.state, '', hash);
+}

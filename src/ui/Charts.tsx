@@ -1,0 +1,130 @@
+/**
+ * The metric charts of a run: proxy reward, gold reward, KL, win rate and losses, one line per
+ * population member in a colour stable per member index.
+ */
+import { useMemo } from 'react';
+import type { Member } from '../core/config';
+import type { IterationResult } from '../core/types';
+import { useLab } from '../state';
+import { chartRows, hasMetric, memberColor, seriesKey } from './chartData';
+import { MetricChart, type LegendItem, type Series } from './MetricChart';
+
+/** Grey: line-style entries describe every member's lines, whatever their colour. */
+const STYLE_COLOR = '#4a5261';
+
+/** One line per member for one metric; `suffix` tells metrics apart when a chart has several. */
+function memberSeries(members: readonly Member[], metric: string, suffix = '', dashed = false, dotted = false): Series[] {
+  return members.map((m) => ({
+    dataKey: seriesKey(metric, m.index),
+    name: suffix ? `${m.label} · ${suffix}` : m.label,
+    color: memberColor(m.index),
+    dashed,
+    dotted,
+  }));
+}
+
+/** The legend: each member's colour, then the line styles when a chart has two metrics. */
+function legendOf(members: readonly Member[], styles: { label: string; dashed: boolean }[] = []): LegendItem[] {
+  return [
+    ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
+    ...styles.map((s) => ({ label: s.label, color: STYLE_COLOR, dashed: s.dashed })),
+  ];
+}
+
+/** Members from the loaded experiment, or placeholders from the results before it is known. */
+function membersOf(info: Member[] | undefined, history: readonly IterationResult[]): Member[] {
+  if (info) return info;
+  const count = history[0]?.members.length ?? 0;
+  return Array.from({ length: count }, (_, index) => ({ index, seed: 0, beta: 0, label: `member ${index + 1}` }));
+}
+
+/** The chart grid; re-derives rows only when the history or the members change. */
+export function Charts() {
+  const history = useLab((s) => s.history);
+  const infoMembers = useLab((s) => s.info?.members);
+  const members = useMemo(() => membersOf(infoMembers, history), [infoMembers, history]);
+
+  const charts = useMemo(() => {
+    const hasExact = hasMetric(history, 'kl/exact');
+    const klSeries = [
+      ...(hasExact ? memberSeries(members, 'kl/exact', 'exact') : []),
+      ...memberSeries(members, 'kl/k3', 'k3', hasExact),
+    ];
+    return [
+      {
+        id: 'proxy-reward',
+        title: 'Proxy reward',
+        caption: 'Mean reward-model score of sampled responses: what PPO maximizes.',
+        rows: chartRows(history, ['reward/proxy']),
+        series: memberSeries(members, 'reward/proxy'),
+        legend: legendOf(members),
+      },
+      {
+        id: 'gold-reward',
+        title: 'Gold reward',
+        caption: 'The hidden true reward of the same samples; a gap to the proxy means over-optimization.',
+        rows: chartRows(history, ['reward/gold']),
+        series: memberSeries(members, 'reward/gold'),
+        legend: legendOf(members),
+      },
+      {
+        id: 'kl',
+        title: 'KL',
+        caption: hasExact
+          ? 'KL(π‖π_ref), how far the policy moved from the SFT reference: exact, and the sampled k3 estimate.'
+          : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).',
+        rows: chartRows(history, ['kl/exact', 'kl/k3']),
+        series: klSeries,
+        legend: legendOf(
+          members,
+          hasExact
+            ? [
+                { label: 'exact', dashed: false },
+                { label: 'k3 estimate', dashed: true },
+              ]
+            : [],
+        ),
+      },
+      {
+        id: 'win-rate',
+        title: 'Win rate vs π_ref',
+        caption: hasMetric(history, 'winrate/worst_case')
+          ? 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool; dotted: the worst case against any single response.'
+          : 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool (AlpacaFarm’s measure).',
+        rows: chartRows(history, ['winrate/vs_ref_gold', 'winrate/vs_ref_pool', 'winrate/worst_case']),
+        series: [
+          ...memberSeries(members, 'winrate/vs_ref_gold', 'gold'),
+          ...memberSeries(members, 'winrate/vs_ref_pool', 'pool', true),
+          ...(hasMetric(history, 'winrate/worst_case') ? memberSeries(members, 'winrate/worst_case', 'worst case', true, true) : []),
+        ],
+        legend: legendOf(members, [
+          { label: 'gold', dashed: false },
+          { label: 'annotator pool', dashed: true },
+          ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case (dotted)', dashed: true }] : []),
+        ]),
+      },
+      {
+        id: 'loss',
+        title: 'Loss',
+        caption: 'Clipped policy loss and value loss, averaged over the PPO updates of the iteration.',
+        rows: chartRows(history, ['loss/policy', 'loss/value']),
+        series: [...memberSeries(members, 'loss/policy', 'policy'), ...memberSeries(members, 'loss/value', 'value', true)],
+        legend: legendOf(members, [
+          { label: 'policy', dashed: false },
+          { label: 'value', dashed: true },
+        ]),
+      },
+    ];
+  }, [history, members]);
+
+  return (
+    <section className="charts" aria-labelledby="charts-title">
+      <h2 id="charts-title" className="visually-hidden">
+        Metrics
+      </h2>
+      {charts.map((chart) => (
+        <MetricChart key={chart.id} {...chart} />
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * The experiment settings. Every committed change goes through `setConfig` (validated by
+ * the config schema) and restarts the run; the hints quote the reference defaults.
+ */
+import { defaultConfig, TASK_IDS, type Config } from '../core/config';
+import { TASKS, taskFor } from '../core/tasks';
+import { EXAMPLE_CUSTOM_TASK } from '../core/tasks/custom';
+import { setConfig, showError, useLab } from '../state';
+import { DraftField, SelectField } from './Field';
+
+/** Reference values for the hints, straight from the schema so they cannot drift. */
+const DEFAULTS = defaultConfig();
+
+const BUILTIN_TASKS = TASK_IDS.map((id) => ({ value: id as string, label: TASKS[id].title }));
+
+/** Built-in tasks, then the custom task (its title once one is defined: it lives in the config). */
+function taskOptions(task: Config['task']): { value: string; label: string }[] {
+  return [...BUILTIN_TASKS, { value: 'custom', label: task.id === 'custom' ? `Custom: ${task.title}` : 'Custom (define your own)' }];
+}
+
+/** The custom task as the JSON a user edits (without the `id`, which the picker sets). */
+function customText(task: Config['task']): string {
+  if (task.id !== 'custom') return '';
+  const { id: _id, ...spec } = task;
+  return JSON.stringify(spec, null, 1);
+}
+
+/** Parses the edited custom task; the schema then checks shapes and probabilities. */
+function customFrom(draft: string): boolean {
+  let spec: unknown;
+  try {
+    spec = JSON.parse(draft);
+  } catch (error) {
+    showError(`Custom task: not valid JSON (${(error as Error).message}).`);
+    return false;
+  }
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    showError('Custom task: expected a JSON object with "responses" and "reward" or "preference".');
+    return false;
+  }
+  return setConfig({ task: { ...spec, id: 'custom' } as Config['task'] });
+}
+const POLICY_OPTIONS = [
+  { value: 'auto', label: 'Auto' },
+  { value: 'tabular', label: 'Tabular' },
+  { value: 'transformer', label: 'Transformer' },
+] as const;
+const KL_OPTIONS = [
+  { value: 'k1', label: 'k1 = −log r' },
+  { value: 'k3', label: 'k3 = (r − 1) − log r' },
+  { value: 'exact', label: 'exact (sum over tokens)' },
+] as const;
+
+/** Parses a number field; a non-number is reported in the alert and rejected. */
+function numberFrom(label: string, draft: string): number | null {
+  const value = draft === '' ? NaN : Number(draft);
+  if (Number.isFinite(value)) return value;
+  showError(`${label}: “${draft}” is not a number.`);
+  return null;
+}
+
+/** Parses the β sweep: comma- or space-separated values; empty means a single run. */
+function sweepFrom(draft: string): Config['sweep'] | null {
+  const parts = draft.split(/[,\s]+/).filter(Boolean);
+  if (parts.length === 0) return { kind: 'none' };
+  const values = parts.map(Number);
+  const bad = parts.find((_, i) => !Number.isFinite(values[i]));
+  if (bad !== undefined) {
+    showError(`β sweep: “${bad}” is not a number.`);
+    return null;
+  }
+  return { kind: 'beta', values };
+}
+
+function sweepText(sweep: Config['sweep']): string {
+  return sweep.kind === 'beta' ? sweep.values.join(', ') : '';
+}
+
+/** The left column: task, policy, seed, PPO hyperparameters and the β sweep. */
+export function ConfigPanel() {
+  const config = useLab((s) => s.config);
+  const task = taskFor(config.task);
+  const { method } = config;
+  const number = (label: string, apply: (value: number) => boolean) => (draft: string) => {
+    const value = numberFrom(label, draft);
+    return value !== null && apply(value);
+  };
+
+  return (
+    <form className="config" aria-labelledby="config-title" onSubmit={(e) => e.preventDefault()}>
+      <h2 id="config-title" className="panel-title">
+        Experiment
+      </h2>
+      <fieldset className="group">
+        <legend>Task</legend>
+        <SelectField
+          label="Task"
+          hint={task.summary}
+          value={config.task.id}
+          options={taskOptions(config.task)}
+          onChange={(id) => {
+            const builtin = TASK_IDS.find((t) => t === id);
+            if (builtin) setConfig({ task: { id: builtin } });
+            else if (id === 'custom' && config.task.id !== 'custom') setConfig({ task: EXAMPLE_CUSTOM_TASK });
+          }}
+        />
+        {config.task.id === 'custom' && (
+          <DraftField
+            label="Custom task (JSON)"
+            rows={9}
+            hint='"responses", optional "reference" (sums to 1), and either "reward" (one number per response) or "preference" (n×n, P[i][j] + P[j][i] = 1). Applied when you leave the box or press Ctrl+Enter; it travels in the share link.'
+            value={customText(config.task)}
+            onCommit={customFrom}
+          />
+        )}
+        <p className="try-this">
+          <strong>Try this:</strong> {task.tryThis}
+        </p>
+        <SelectField
+          label="Policy"
+          hint="A table of logits per prefix, or a tiny causal transformer; auto picks the table for one-step bandits. Default auto."
+          value={config.policy.kind}
+          options={POLICY_OPTIONS}
+          onChange={(kind) => setConfig({ policy: { ...config.policy, kind } })}
+        />
+        <DraftField
+          label="Seed"
+          inputMode="numeric"
+          hint={`Drives every random draw: same seed and backend give the same numbers. Default ${DEFAULTS.seed}.`}
+          value={String(config.seed)}
+          onCommit={number('Seed', (seed) => setConfig({ seed }))}
+        />
+        <DraftField
+          label="Iterations"
+          inputMode="numeric"
+          hint={`PPO iterations in a run (each samples a batch, then updates). Default ${DEFAULTS.iterations}.`}
+          value={String(config.iterations)}
+          onCommit={number('Iterations', (iterations) => setConfig({ iterations }))}
+        />
+      </fieldset>
+      <fieldset className="group">
+        <legend>Feedback</legend>
+        <DraftField
+          label="Comparisons"
+          inputMode="numeric"
+          hint={`Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}.`}
+          value={String(config.feedback.comparisons)}
+          onCommit={number('Comparisons', (comparisons) => setConfig({ feedback: { ...config.feedback, comparisons } }))}
+        />
+        <DraftField
+          label="Label noise"
+          hint={`Chance a training label is replaced by a coin toss; ${DEFAULTS.feedback.labelNoise} (AlpacaFarm) flips a quarter of them. Watch the reward model’s gold accuracy.`}
+          value={String(config.feedback.labelNoise)}
+          onCommit={number('Label noise', (labelNoise) => setConfig({ feedback: { ...config.feedback, labelNoise } }))}
+        />
+      </fieldset>
+      <fieldset className="group">
+        <legend>PPO</legend>
+        <DraftField
+          label="β (KL coefficient)"
+          hint={`Per-token penalty −β·KL keeps the policy near the SFT reference. Default ${DEFAULTS.method.beta} (TRL).`}
+          value={String(method.beta)}
+          onCommit={number('β', (beta) => setConfig({ method: { ...method, beta } }))}
+        />
+        <DraftField
+          label="Learning rate"
+          hint={`Adam step size for the policy and value networks. Default ${DEFAULTS.method.lr}.`}
+          value={String(method.lr)}
+          onCommit={number('Learning rate', (lr) => setConfig({ method: { ...method, lr } }))}
+        />
+        <DraftField
+          label="Batch size"
+          inputMode="numeric"
+          hint={`Responses sampled per iteration, per population member. Default ${DEFAULTS.method.batchSize}.`}
+          value={String(method.batchSize)}
+          onCommit={number('Batch size', (batchSize) => setConfig({ method: { ...method, batchSize } }))}
+        />
+        <SelectField
+          label="KL estimator"
+          hint={`Per-token KL in the penalty: k1 is unbiased but noisy, k3 is never negative, exact sums over the vocabulary. Default ${DEFAULTS.method.klEstimator}.`}
+          value={method.klEstimator}
+          options={KL_OPTIONS}
+          onChange={(klEstimator) => setConfig({ method: { ...method, klEstimator } })}
+        />
+      </fieldset>
+      <fieldset className="group">
+        <legend>Population</legend>
+        <DraftField
+          label="β sweep"
+          stacked
+          placeholder="e.g. 0.01, 0.05, 0.2"
+          hint={
+            config.sweep.kind === 'seed'
+              ? `This link sweeps ${config.sweep.count} seeds; enter 2–16 β values to sweep β instead.`
+              : 'Comma-separated β values, one run each, trained together (2–16); empty trains one run with β above.'
+          }
+          value={sweepText(config.sweep)}
+          onCommit={(draft) => {
+            const sweep = sweepFrom(draft);
+            return sweep !== null && setConfig({ sweep });
+          }}
+        />
+      </fieldset>
+    </form>
+  );
+}
