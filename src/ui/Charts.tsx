@@ -31,6 +31,14 @@ function legendOf(members: readonly Member[], styles: { label: string; dashed: b
   ];
 }
 
+/** Line styles of a chart with an exact curve (solid) and an estimate of it (dashed). */
+function exactAnd(estimate: string): { label: string; dashed: boolean }[] {
+  return [
+    { label: 'exact', dashed: false },
+    { label: estimate, dashed: true },
+  ];
+}
+
 /** Members from the loaded experiment, or placeholders from the results before it is known. */
 function membersOf(info: Member[] | undefined, history: readonly IterationResult[]): Member[] {
   if (info) return info;
@@ -46,27 +54,25 @@ export function Charts() {
 
   const charts = useMemo(() => {
     const hasExact = hasMetric(history, 'kl/exact');
+    /** Exact expectation under π where the task is enumerable (solid), the batch's sample mean (dashed). */
+    const rewardChart = (id: string, title: string, metric: string, what: string) => {
+      const exact = hasMetric(history, `${metric}_exact`);
+      return {
+        id,
+        title,
+        caption: exact ? `${what} Solid: exact expectation under the policy; dashed: this iteration’s samples.` : `${what} Mean over this iteration’s samples.`,
+        rows: chartRows(history, exact ? [metric, `${metric}_exact`] : [metric]),
+        series: exact ? [...memberSeries(members, `${metric}_exact`, 'exact'), ...memberSeries(members, metric, 'sampled', true)] : memberSeries(members, metric),
+        legend: legendOf(members, exact ? exactAnd('sampled') : []),
+      };
+    };
     const klSeries = [
       ...(hasExact ? memberSeries(members, 'kl/exact', 'exact') : []),
       ...memberSeries(members, 'kl/k3', 'k3', hasExact),
     ];
     return [
-      {
-        id: 'proxy-reward',
-        title: 'Proxy reward',
-        caption: 'Mean reward-model score of sampled responses: what PPO maximizes.',
-        rows: chartRows(history, ['reward/proxy']),
-        series: memberSeries(members, 'reward/proxy'),
-        legend: legendOf(members),
-      },
-      {
-        id: 'gold-reward',
-        title: 'Gold reward',
-        caption: 'The hidden true reward of the same samples; a gap to the proxy means over-optimization.',
-        rows: chartRows(history, ['reward/gold']),
-        series: memberSeries(members, 'reward/gold'),
-        legend: legendOf(members),
-      },
+      rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', 'Mean reward-model score: what PPO maximizes.'),
+      rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.'),
       {
         id: 'kl',
         title: 'KL',
@@ -75,15 +81,7 @@ export function Charts() {
           : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).',
         rows: chartRows(history, ['kl/exact', 'kl/k3']),
         series: klSeries,
-        legend: legendOf(
-          members,
-          hasExact
-            ? [
-                { label: 'exact', dashed: false },
-                { label: 'k3 estimate', dashed: true },
-              ]
-            : [],
-        ),
+        legend: legendOf(members, hasExact ? exactAnd('k3 estimate') : []),
       },
       {
         id: 'win-rate',
