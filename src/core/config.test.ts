@@ -5,8 +5,7 @@ describe('config', () => {
   it('fills every default from an empty object and stamps the version', () => {
     const c = parseConfig({});
     expect(c.version).toBe(1);
-    expect(c.method.id).toBe('ppo');
-    expect(c.method.beta).toBe(0.05);
+    expect(c.method).toMatchObject({ id: 'ppo', beta: 0.05 });
     expect(c.sweep.kind).toBe('none');
   });
 
@@ -15,7 +14,7 @@ describe('config', () => {
     const v1 = { version: 1, seed: 3, iterations: 10, task: { id: 'bandit' }, method: { id: 'ppo', beta: 0.1 } };
     const c = parseConfig(v1);
     expect(c.seed).toBe(3);
-    expect(c.method.beta).toBe(0.1);
+    expect(c.method).toMatchObject({ id: 'ppo', beta: 0.1 });
   });
 
   it('rejects bad input with a message naming the field', () => {
@@ -25,6 +24,14 @@ describe('config', () => {
     expect(() => parseConfig({ surprise: true })).toThrow(/surprise|Unrecognized/);
     expect(() => parseConfig('{}')).toThrow(/JSON object/);
     expect(() => parseConfig({ version: 99 })).toThrow(/newer/);
+  });
+
+  it('fills each method’s reference defaults, and refuses a β sweep for a method without β', () => {
+    expect(parseConfig({ method: { id: 'dpo' } }).method).toMatchObject({ beta: 0.1, loss: 'sigmoid' });
+    expect(parseConfig({ method: { id: 'best_of_n' } }).method).toMatchObject({ n: 16 });
+    expect(parseConfig({ method: { id: 'xpo' } }).method).toMatchObject({ alpha: 1e-5, beta: 0.1 });
+    expect(populationOf(defaultConfig({ method: { id: 'nash_md' }, sweep: { kind: 'beta', values: [0.1, 1] } })).map((m) => m.label)).toEqual(['τ=0.1', 'τ=1']);
+    expect(() => parseConfig({ method: { id: 'best_of_n' }, sweep: { kind: 'beta', values: [0.1, 1] } })).toThrow(/sweep: a β sweep needs a method with a KL coefficient/);
   });
 
   it('expands sweeps into population members', () => {

@@ -150,8 +150,107 @@ export const PpoConfig = z
   })
   .strict();
 
-export const MethodConfig = z.discriminatedUnion('id', [PpoConfig]);
-export type MethodId = z.infer<typeof MethodConfig>['id'];
+const lr = (value: number) => z.number().positive().max(1).default(value).describe('Adam learning rate of the policy.');
+const batch = (value: number, what: string) => z.number().int().min(4).max(4096).default(value).describe(what);
+
+/** DPO (Rafailov et al. 2023) and IPO (Azar et al. 2023) on the farm's offline comparisons; ALGORITHMS.md §3. */
+export const DpoConfig = z
+  .object({
+    id: z.literal('dpo'),
+    loss: z.enum(['sigmoid', 'ipo']).default('sigmoid').describe('sigmoid: DPO, −log σ(β·h); ipo: IPO, (h − 1/(2β))² with h per token (TRL).'),
+    beta: z.number().positive().max(100).default(0.1).describe('β: strength of the implicit KL regularisation (DPO default 0.1).'),
+    batchSize: batch(64, 'Comparisons per minibatch.'),
+    steps: z.number().int().min(1).max(64).default(4).describe('Adam steps per iteration, each on a fresh minibatch of the farm’s training pairs.'),
+    lr: lr(0.01),
+  })
+  .strict();
+
+/** Online DPO (Guo et al. 2024; TRL): pairs sampled from the current policy, labelled, then the DPO loss. */
+export const OnlineDpoConfig = z
+  .object({
+    id: z.literal('online_dpo'),
+    loss: z.enum(['sigmoid', 'ipo']).default('sigmoid').describe('sigmoid: DPO loss; ipo: IPO loss.'),
+    beta: z.number().positive().max(100).default(0.1).describe('β of the DPO loss (TRL default 0.1).'),
+    judge: z.enum(['reward_model', 'pool']).default('reward_model').describe('Who labels the fresh pairs: the learned reward model, or the simulated annotator pool (with label noise).'),
+    batchSize: batch(64, 'Pairs sampled and labelled per iteration.'),
+    lr: lr(0.01),
+  })
+  .strict();
+
+/** XPO (Xie et al. 2024): online DPO plus α·Σ log π_θ(ỹ), ỹ ~ π_ref (TRL's xpo_trainer). */
+export const XpoConfig = OnlineDpoConfig.extend({
+  id: z.literal('xpo'),
+  alpha: z.number().min(0).max(10).default(1e-5).describe('α, weight of the exploration term (TRL default 1e-5).'),
+}).strict();
+
+/** Nash-MD (Munos et al. 2023): mirror descent toward the regularised Nash equilibrium; ALGORITHMS.md §5. */
+export const NashMdConfig = z
+  .object({
+    id: z.literal('nash_md'),
+    tau: z.number().positive().max(10).default(0.1).describe('τ: KL regularisation toward π_ref (TRL calls it beta).'),
+    mixture: z.number().min(0).max(1).default(0.125).describe('β: geometric mixture weight of π_ref in the opponent π^β ∝ π^{1−β}·π_ref^β (TRL: mixture_coef).'),
+    update: z.enum(['auto', 'exact', 'pg']).default('auto').describe('exact: the tabular mirror-descent update on the preference table; pg: Nash-MD-PG; auto: exact on one-step enumerable tasks.'),
+    eta: z.number().positive().max(100).nullable().default(null).describe('Tabular step size η; null uses η_t = 2/(τ(t+2)), which converges.'),
+    batchSize: batch(64, 'Responses sampled per iteration (PG).'),
+    lr: lr(0.01),
+  })
+  .strict();
+
+/** Best-of-n sampling from π_ref, judged by the reward model (AlpacaFarm n = 16). */
+export const BestOfNConfig = z
+  .object({
+    id: z.literal('best_of_n'),
+    n: z.number().int().min(1).max(256).default(16).describe('Candidates sampled from π_ref per prompt; the reward model keeps the best. KL = log n − (n−1)/n.'),
+    batchSize: batch(64, 'Prompts per iteration.'),
+  })
+  .strict();
+
+/** Expert iteration: sample n, keep the best by the reward model, SFT on them, repeat. */
+export const ExpertIterationConfig = z
+  .object({
+    id: z.literal('expert_iteration'),
+    n: z.number().int().min(2).max(256).default(16).describe('Candidates per prompt; the best by the reward model becomes a demonstration.'),
+    batchSize: batch(64, 'Prompts per iteration.'),
+    steps: z.number().int().min(1).max(64).default(4).describe('SFT steps on the kept responses per iteration.'),
+    lr: lr(0.01),
+  })
+  .strict();
+
+/** The SFT policy itself, untouched: the baseline every method is compared with. */
+export const SftOnlyConfig = z
+  .object({
+    id: z.literal('sft'),
+    batchSize: batch(64, 'Responses sampled per iteration to measure.'),
+  })
+  .strict();
+
+export const MethodConfig = z.discriminatedUnion('id', [
+  PpoConfig,
+  DpoConfig,
+  OnlineDpoConfig,
+  XpoConfig,
+  NashMdConfig,
+  BestOfNConfig,
+  ExpertIterationConfig,
+  SftOnlyConfig,
+]);
+export type MethodConfig = z.infer<typeof MethodConfig>;
+export type MethodId = MethodConfig['id'];
+
+/** The KL coefficient a β sweep varies: β for PPO and the DPO family, τ for Nash-MD; none for the rest. */
+export function methodBeta(method: MethodConfig): number | null {
+  switch (method.id) {
+    case 'ppo':
+    case 'dpo':
+    case 'online_dpo':
+    case 'xpo':
+      return method.beta;
+    case 'nash_md':
+      return method.tau;
+    default:
+      return null;
+  }
+}
 
 export const SweepConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
@@ -180,11 +279,27 @@ export const ExperimentConfig = z
     method: MethodConfig.default(PpoConfig.parse({ id: 'ppo' })),
     sweep: SweepConfig.default({ kind: 'none' }),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.sweep.kind === 'beta' && methodBeta(config.method) === null) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sweep'],
+        message: `a β sweep needs a method with a KL coefficient (PPO, DPO, IPO, online DPO, XPO, Nash-MD); ${config.method.id} has none: sweep seeds instead`,
+      });
+    }
+  });
 
 export type Config = z.infer<typeof ExperimentConfig>;
 export type ConfigInput = z.input<typeof ExperimentConfig>;
 export type PpoHyper = z.infer<typeof PpoConfig>;
+export type DpoHyper = z.infer<typeof DpoConfig>;
+export type OnlineDpoHyper = z.infer<typeof OnlineDpoConfig>;
+export type XpoHyper = z.infer<typeof XpoConfig>;
+export type NashMdHyper = z.infer<typeof NashMdConfig>;
+export type BestOfNHyper = z.infer<typeof BestOfNConfig>;
+export type ExpertIterationHyper = z.infer<typeof ExpertIterationConfig>;
+export type SftOnlyHyper = z.infer<typeof SftOnlyConfig>;
 
 /** Migrations from version k to k+1, applied in order to raw JSON. */
 const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
@@ -240,18 +355,20 @@ export interface Member {
 
 export function populationOf(config: Config): Member[] {
   const sweep = config.sweep;
+  const beta = methodBeta(config.method) ?? 0;
+  const name = config.method.id === 'nash_md' ? 'τ' : 'β';
   if (sweep.kind === 'beta') {
-    return sweep.values.map((beta, index) => ({ index, seed: config.seed, beta, label: `β=${beta}` }));
+    return sweep.values.map((value, index) => ({ index, seed: config.seed, beta: value, label: `${name}=${value}` }));
   }
   if (sweep.kind === 'seed') {
     return Array.from({ length: sweep.count }, (_, index) => ({
       index,
       seed: config.seed + index,
-      beta: config.method.beta,
+      beta,
       label: `seed ${config.seed + index}`,
     }));
   }
-  return [{ index: 0, seed: config.seed, beta: config.method.beta, label: `β=${config.method.beta}` }];
+  return [{ index: 0, seed: config.seed, beta, label: methodBeta(config.method) === null ? config.method.id : `${name}=${beta}` }];
 }
 
 /** JSON schema of the experiment config (for `npm run lab -- schema`). */

@@ -5,11 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from './config';
-import { createPpoState, disposePpoState, PPO_STAGES, ppoIteration, type PpoState } from './algos/ppo';
+import { createMethod, type Method } from './algos';
+import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
+import { METHOD_INFO } from './method_info';
 import { optimalPolicy } from './eval/optimum';
 import { sampleTokens } from './models/sample';
-import { narrate } from './narration';
 import { createNet, createPopulation, drawGumbel, streams } from './population';
 import { disposePrepared, prepare, type Prepared } from './prepare';
 import { allResponses } from './tasks/task';
@@ -23,7 +24,7 @@ export function createExperiment(config: Config): Experiment {
   const policy = createNet(pop, pop.shape.V, 'policy/init');
   const hp = config.method;
   let prepared: Prepared | null = null;
-  let ppo: PpoState | null = null;
+  let method: Method | null = null;
   let preparing: Promise<Prepared> | null = null;
   let iteration = 0;
   let latest: Metrics[] = pop.members.map(() => ({}));
@@ -32,7 +33,7 @@ export function createExperiment(config: Config): Experiment {
     config,
     members: pop.members,
     task: { id: task.id, title: task.title, summary: task.summary, tryThis: task.tryThis, enumerable: pop.enumerable, policy: pop.policyKind },
-    stages: [...PPO_STAGES],
+    stages: [...METHOD_INFO[config.method.id].stages],
   };
 
   async function step(): Promise<IterationResult> {
@@ -43,15 +44,13 @@ export function createExperiment(config: Config): Experiment {
     }
     iteration += 1;
     const marks: { name: string; at: number }[] = [{ name: 'start', at: performance.now() }];
-    const out = ppoIteration({ pop, policy, reference: t.reference, reward: t.reward }, ppo!, hp, iteration, (name) =>
-      marks.push({ name, at: performance.now() }),
-    );
+    const out = method!.iterate(iteration, (name) => marks.push({ name, at: performance.now() }));
     const evaluate = iteration % config.evalEvery === 0 || iteration === 1 || iteration === config.iterations;
-    const exact = evaluate && t.evaluator ? t.evaluator.metrics() : {};
+    const exact = evaluate && t.evaluator ? exactMetrics(t.evaluator) : {};
     // Without enumeration, win rates are judged on host against fresh samples from π_ref.
     let refTokens: tf.Tensor | null = null;
     if (evaluate && !t.evaluator) {
-      const gumbel = drawGumbel(pop, streams(pop, `eval/${iteration}`), hp.batchSize);
+      const gumbel = drawGumbel(pop, streams(pop, `eval/${iteration}`), out.prompts.shape[1] as number);
       refTokens = sampleTokens(policy, out.prompts, gumbel, t.reference);
       gumbel.dispose();
     }
@@ -68,7 +67,7 @@ export function createExperiment(config: Config): Experiment {
     packed.dispose();
     marks.push({ name: 'readback', at: performance.now() });
 
-    const B = hp.batchSize;
+    const B = out.prompts.shape[1] as number;
     const xAt = names.length * P;
     const yAt = xAt + P * B;
     const refAt = yAt + P * B * T;
@@ -82,12 +81,20 @@ export function createExperiment(config: Config): Experiment {
       if (refTokens) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(refAt, p * B + b))));
       return m;
     });
-    const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: narrate(mark.name, latest, hp) }));
+    const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
     return { iteration, members: latest, stages, readbacks: 1 };
   }
 
+  /** The exact metrics of the method's policy: the network's, or the table it reports. */
+  function exactMetrics(evaluator: ExactEvaluator): Record<string, tf.Tensor> {
+    const table = method?.exactLogProbs?.();
+    const out = evaluator.metrics(table);
+    table?.dispose();
+    return out;
+  }
+
   async function tablesFor(p: number, beta: number, t: Prepared): Promise<PolicyTables> {
-    const logPi = t.evaluator!.logProbs();
+    const logPi = method?.exactLogProbs?.() ?? t.evaluator!.logProbs();
     const pi = ((await logPi.array()) as number[][][])[p].map((row) => row.map(Math.exp));
     logPi.dispose();
     const { reference, proxy, gold } = t.evaluator!.tables;
@@ -110,7 +117,7 @@ export function createExperiment(config: Config): Experiment {
     async prepare(onProgress) {
       preparing ??= prepare(pop, policy, onProgress).then((p) => {
         prepared = p;
-        ppo = createPpoState({ pop, policy, reference: p.reference, reward: p.reward }, hp);
+        method = createMethod({ pop, policy, reference: p.reference, reward: p.reward, preference: p.preference, feedback: p.feedback, evaluator: p.evaluator }, hp);
         return p;
       });
       return (await preparing).result;
@@ -137,7 +144,7 @@ export function createExperiment(config: Config): Experiment {
     dispose() {
       policy.dispose();
       if (prepared) disposePrepared(prepared);
-      if (ppo) disposePpoState(ppo);
+      method?.dispose();
     },
   };
   return experiment;

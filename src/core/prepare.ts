@@ -5,7 +5,7 @@
  * the task allows.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { collectFeedback, disposeFeedback } from './algos/feedback';
+import { collectFeedback, disposeFeedback, type Feedback } from './algos/feedback';
 import { trainPreferenceModel } from './algos/preference_model';
 import { trainRewardModel } from './algos/reward_model';
 import { trainSft } from './algos/sft';
@@ -24,6 +24,8 @@ export interface Prepared {
   reference: tf.Tensor[];
   reward: RewardNet;
   preference: PreferenceNet;
+  /** The labelled comparisons, kept for offline methods (DPO, Chain of Hindsight). */
+  feedback: Feedback;
   evaluator: ExactEvaluator | null;
   result: PrepareResult;
 }
@@ -37,12 +39,12 @@ export async function prepare(pop: Population, policy: SeqNet, onProgress?: (p: 
     onProgress?.({ stage: 'preference_model', step, total, members }),
   );
   const comparisons = feedback.comparisons[0].slice(0, 32).map((c) => view(pop, c));
-  disposeFeedback(feedback);
   const evaluator = pop.enumerable ? await createExactEvaluator(pop, policy, reference, rm.reward) : null;
   return {
     reference,
     reward: rm.reward,
     preference: pm.preference,
+    feedback,
     evaluator,
     result: {
       sft,
@@ -59,6 +61,7 @@ export function disposePrepared(p: Prepared): void {
   p.reward.dispose();
   p.preference.dispose();
   p.evaluator?.dispose();
+  disposeFeedback(p.feedback);
   for (const t of p.reference) t.dispose();
 }
 

@@ -18,20 +18,14 @@ import { entropy, klK1, klK3, klPenalty, sequenceKlEstimate } from '../math/kl';
 import { tokenLogProbs } from '../math/logprobs';
 import { explainedVariance, ppoPolicyLoss, ppoValueLoss } from '../math/losses';
 import { variableFrom } from '../models/init';
-import type { RewardNet } from '../models/reward_mlp';
 import { positionMask, sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
-import { createNet, drawGumbel, drawPrompts, epochRows, streams, takeRows, type Population } from '../population';
+import { narrate } from '../narration';
+import { createNet, drawGumbel, drawPrompts, epochRows, streams, takeRows } from '../population';
+import { perMember, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const PPO_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
 
-/** What every method iteration sees: the population, its policy, π_ref and r_φ. */
-export interface MethodContext {
-  pop: Population;
-  policy: SeqNet;
-  reference: readonly tf.Tensor[];
-  reward: RewardNet;
-}
 
 export interface PpoState {
   value: SeqNet;
@@ -40,12 +34,6 @@ export interface PpoState {
   beta: tf.Variable;
 }
 
-/** Per-member metric tensors [P] plus the rollout, handed back to the caller to read once. */
-export interface IterationTensors {
-  metrics: Record<string, tf.Tensor>;
-  prompts: tf.Tensor;
-  tokens: tf.Tensor;
-}
 
 export function createPpoState(ctx: MethodContext, hp: PpoHyper): PpoState {
   const value = createNet(ctx.pop, 1, 'ppo/value-init');
@@ -60,7 +48,6 @@ export function disposePpoState(state: PpoState): void {
   state.beta.dispose();
 }
 
-const perMember = (x: tf.Tensor): tf.Tensor => tf.mean(tf.reshape(x, [x.shape[0], -1]), 1);
 
 /** One PPO iteration; `iteration` (1-based) names this iteration's random streams. */
 export function ppoIteration(
@@ -69,7 +56,7 @@ export function ppoIteration(
   hp: PpoHyper,
   iteration: number,
   mark: (stage: (typeof PPO_STAGES)[number]) => void = () => {},
-): IterationTensors {
+): MethodOutput {
   const { pop, policy, reference, reward } = ctx;
   const { P } = pop;
   const { T } = pop.shape;
@@ -170,4 +157,15 @@ export function ppoIteration(
   tf.dispose([rollout.logpOld, rollout.valuesOld, rollout.A, rollout.returns]);
   mark('update');
   return { metrics, prompts, tokens };
+}
+
+/** PPO as a `Method`: its value head and optimizer live as long as the experiment's run. */
+export function createPpo(ctx: MethodContext, hp: PpoHyper): Method {
+  const state = createPpoState(ctx, hp);
+  return {
+    stages: PPO_STAGES,
+    iterate: (iteration, mark) => ppoIteration(ctx, state, hp, iteration, mark),
+    narrate: (stage, members) => narrate(stage, members, hp),
+    dispose: () => disposePpoState(state),
+  };
 }

@@ -26,8 +26,12 @@ export interface ExactTables {
 export interface ExactEvaluator {
   /** log π(y|x) for every prompt and response → [P, n_x, N]. */
   logProbs(params?: readonly tf.Tensor[]): tf.Tensor;
-  /** Per-member [P] tensors: `kl/exact`, `reward/gold_exact`, `reward/proxy_exact`, `winrate/vs_ref_*`, `winrate/worst_case`. */
-  metrics(): Record<string, tf.Tensor>;
+  /**
+   * Per-member [P] tensors: `kl/exact`, `reward/gold_exact`, `reward/proxy_exact`, `winrate/vs_ref_*`,
+   * `winrate/worst_case`, of the policy network, or of the table `logPi` [P, n_x, N] when given
+   * (a method whose policy is not the network, e.g. best-of-n).
+   */
+  metrics(logPi?: tf.Tensor): Record<string, tf.Tensor>;
   tables: ExactTables;
   dispose(): void;
 }
@@ -79,9 +83,9 @@ export async function createExactEvaluator(
 
   return {
     logProbs,
-    metrics() {
+    metrics(given) {
       return tf.tidy(() => {
-        const logPi = logProbs();
+        const logPi = given ?? logProbs();
         const pi = tf.exp(logPi);
         const weigh = (perPrompt: tf.Tensor): tf.Tensor => tf.sum(tf.mul(perPrompt, px), 1);
         const expect = (f: tf.Tensor): tf.Tensor => weigh(tf.sum(tf.mul(pi, f), 2));

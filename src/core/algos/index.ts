@@ -1,0 +1,36 @@
+/**
+ * The one switch that binds a method config to an experiment. What the UI and CLI say about
+ * each method (title, summary, stages) is in ../method_info.ts, free of tensors.
+ */
+import type { MethodConfig } from '../config';
+import type { Method, MethodContext } from './method';
+import { createBestOfN } from './best_of_n';
+import { createExpertIteration } from './expert_iteration';
+import { createDpo } from './dpo';
+import { createNashMd } from './nash_md';
+import { createOnlineDpo } from './online_dpo';
+import { createPpo } from './ppo';
+import { createSftOnly } from './sft_only';
+
+/** Binds `hp` to the experiment's context. */
+export function createMethod(ctx: MethodContext, hp: MethodConfig): Method {
+  switch (hp.id) {
+    case 'ppo':
+      return createPpo(ctx, hp);
+    case 'dpo':
+      return createDpo(ctx, hp);
+    case 'online_dpo':
+    case 'xpo':
+      return createOnlineDpo(ctx, hp);
+    case 'nash_md':
+      return createNashMd(ctx, hp);
+    case 'best_of_n':
+      return createBestOfN(ctx, hp);
+    case 'expert_iteration':
+      return createExpertIteration(ctx, hp);
+    case 'sft':
+      return createSftOnly(ctx, hp);
+  }
+}
+
+export type { Method, MethodContext, MethodOutput } from './method';

@@ -1,0 +1,101 @@
+/**
+ * What every method shares: the context it trains in (population, policy, π_ref and the
+ * farm's judges and data) and the shape of one iteration, so the experiment, the engine
+ * and the UI treat PPO, DPO, Nash-MD and the baselines alike.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ExactEvaluator } from '../eval/exact';
+import { entropy, klK1, klK3, sequenceKlEstimate } from '../math/kl';
+import { tokenLogProbs } from '../math/logprobs';
+import type { PreferenceNet } from '../models/preference_mlp';
+import type { RewardNet } from '../models/reward_mlp';
+import { sampleTokens } from '../models/sample';
+import type { SeqNet } from '../models/seq_net';
+import { drawGumbel, drawPrompts, type Population } from '../population';
+import type { Rng } from '../rng';
+import type { Metrics } from '../types';
+import type { Feedback } from './feedback';
+
+/** What every method iteration sees. Everything here belongs to the experiment, not the method. */
+export interface MethodContext {
+  pop: Population;
+  /** π_θ: the only parameters a method may change (besides its own, e.g. a value head). */
+  policy: SeqNet;
+  /** π_ref's parameters (the SFT policy), frozen. */
+  reference: readonly tf.Tensor[];
+  /** r_φ, the Bradley–Terry reward model. */
+  reward: RewardNet;
+  /** P_ψ(y ≻ y' | x), the pairwise preference model. */
+  preference: PreferenceNet;
+  /** The farm's labelled comparisons (training split), for offline methods. */
+  feedback: Feedback;
+  /** Exact tables for enumerable tasks; null otherwise. */
+  evaluator: ExactEvaluator | null;
+}
+
+/**
+ * One iteration's tensors, handed to the experiment to read back once: per-member metrics
+ * [P], and a batch of responses from the current policy (prompts [P, B], tokens [P, B, T])
+ * on which gold reward and Monte Carlo win rates are measured.
+ */
+export interface MethodOutput {
+  metrics: Record<string, tf.Tensor>;
+  prompts: tf.Tensor;
+  tokens: tf.Tensor;
+}
+
+/** A method bound to one experiment: its stages and one iteration at a time. */
+export interface Method {
+  /** The iteration's stages in order (the UI steps through them). */
+  readonly stages: readonly string[];
+  /** Iteration `iteration` (1-based; it names the random streams); calls `mark` as each stage ends. */
+  iterate(iteration: number, mark: (stage: string) => void): MethodOutput;
+  /**
+   * For methods whose policy is not the network (best-of-n): log π(y|x) over every response
+   * of an enumerable task, [P, n_x, N], used for the exact metrics and the summary tables.
+   */
+  exactLogProbs?(): tf.Tensor;
+  /** One sentence for a finished stage, from this iteration's numbers (member 0 first). */
+  narrate(stage: string, members: Metrics[]): string;
+  dispose(): void;
+}
+
+/** Mean over everything but the leading population axis: [P, ...] → [P]. */
+export const perMember = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.mean(tf.reshape(x, [x.shape[0], -1]), 1));
+
+/** B prompts and responses per member from the policy (or, with `params`, from those parameters). */
+export function samplePolicy(
+  ctx: MethodContext,
+  rngs: readonly Rng[],
+  B: number,
+  params?: readonly tf.Tensor[],
+): { prompts: tf.Tensor; tokens: tf.Tensor } {
+  const prompts = drawPrompts(ctx.pop, rngs, B);
+  const gumbel = drawGumbel(ctx.pop, rngs, B);
+  const tokens = sampleTokens(ctx.policy, prompts, gumbel, params);
+  gumbel.dispose();
+  return { prompts, tokens };
+}
+
+/**
+ * The metrics every method reports on a batch from its current policy: proxy reward r_φ,
+ * the k1/k3 sequence KL estimates, the exact-per-token Monte Carlo KL with its standard
+ * error, and the entropy.
+ */
+export function policyStats(ctx: MethodContext, prompts: tf.Tensor, tokens: tf.Tensor): Record<string, tf.Tensor> {
+  return tf.tidy(() => {
+    const logits = ctx.policy.apply(prompts, tokens);
+    const logitsRef = ctx.policy.apply(prompts, tokens, ctx.reference);
+    const logp = tokenLogProbs(logits, tokens);
+    const logpRef = tokenLogProbs(logitsRef, tokens);
+    const klMc = sequenceKlEstimate(logits, logitsRef);
+    return {
+      'reward/proxy': perMember(ctx.reward.apply(prompts, tokens)),
+      'kl/k1': perMember(tf.sum(klK1(logp, logpRef), 2)),
+      'kl/k3': perMember(tf.sum(klK3(logp, logpRef), 2)),
+      'kl/mc': klMc.mean,
+      'kl/mc_se': klMc.se,
+      'policy/entropy': perMember(tf.sum(entropy(logits), 2)),
+    };
+  });
+}

@@ -1,0 +1,62 @@
+/**
+ * What the UI and CLI say about each method: its name, one sentence for learners, and its
+ * stages. Tensor-free, so the page can import it without TensorFlow.js (training runs in
+ * the worker). Each method file marks these stages in this order (tested).
+ */
+import type { MethodId } from './config';
+
+export interface MethodInfo {
+  title: string;
+  /** One sentence for learners: what the method does. */
+  summary: string;
+  /** The stages of one iteration, in order. */
+  stages: readonly string[];
+}
+
+export const METHOD_INFO: Record<MethodId, MethodInfo> = {
+  ppo: {
+    title: 'PPO-RLHF',
+    summary: 'Samples from the policy, scores with the reward model minus a per-token KL penalty, and takes clipped policy-gradient steps (InstructGPT, AlpacaFarm).',
+    stages: ['sample', 'score', 'advantages', 'update'],
+  },
+  dpo: {
+    title: 'DPO / IPO',
+    summary: 'Trains the policy directly on the farm’s labelled pairs, raising log π/π_ref of the chosen response over the rejected one: no reward model, no sampling (Rafailov et al. 2023; IPO: Azar et al. 2023).',
+    stages: ['batch', 'update', 'measure'],
+  },
+  online_dpo: {
+    title: 'Online DPO',
+    summary: 'Samples two responses per prompt from the current policy, lets the reward model or the annotator pool pick the better, and takes a DPO step on that fresh pair (Guo et al. 2024).',
+    stages: ['sample', 'judge', 'update', 'measure'],
+  },
+  xpo: {
+    title: 'XPO',
+    summary: 'Online DPO on the policy’s response against π_ref’s, plus a small bonus for lowering the probability of π_ref’s samples, so the policy explores beyond the reference (Xie et al. 2024).',
+    stages: ['sample', 'judge', 'update', 'measure'],
+  },
+  nash_md: {
+    title: 'Nash-MD',
+    summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023).',
+    stages: ['mixture', 'sample', 'preference', 'update'],
+  },
+  best_of_n: {
+    title: 'Best-of-n',
+    summary: 'Draws n responses from the SFT policy and keeps the one the reward model likes best: no training, and KL ≤ log n − (n−1)/n.',
+    stages: ['sample', 'score', 'select'],
+  },
+  expert_iteration: {
+    title: 'Expert iteration',
+    summary: 'Keeps the reward model’s favourite of n samples per prompt and fine-tunes the policy on them, again and again.',
+    stages: ['sample', 'score', 'finetune'],
+  },
+  sft: {
+    title: 'SFT only (baseline)',
+    summary: 'The reference policy itself, never trained: the line every method has to beat.',
+    stages: ['sample'],
+  },
+};
+
+/** The methods a run can use, in the order the UI lists them. */
+export function availableMethods(): MethodId[] {
+  return Object.keys(METHOD_INFO) as MethodId[];
+}
