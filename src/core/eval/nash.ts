@@ -45,3 +45,63 @@ export function worstCaseWinRate(pi: readonly number[], P: readonly (readonly nu
   }
   return worst;
 }
+
+/**
+ * The fixed-point residual of the τ-regularized game (ALGORITHMS.md §0):
+ * max_y |π(y) − μ(y)·exp(P(y ≻ π)/τ) / Z|, zero exactly at π*_τ.
+ */
+export function regularizedResidual(
+  P: readonly (readonly number[])[],
+  mu: readonly number[],
+  tau: number,
+  pi: readonly number[],
+): number {
+  const logits = mu.map((m, i) => Math.log(m) + P[i].reduce((s, p, j) => s + p * pi[j], 0) / tau);
+  const target = softmax(logits);
+  return Math.max(...target.map((q, i) => Math.abs(q - pi[i])));
+}
+
+export interface RegularizedNashResult {
+  pi: number[];
+  /** Fixed-point residual of the returned π (see `regularizedResidual`). */
+  residual: number;
+  iterations: number;
+}
+
+/**
+ * The regularized Nash equilibrium π*_τ of the game P_τ(π ≻ π') = P(π ≻ π') − τ·KL(π‖μ) +
+ * τ·KL(π'‖μ) (Munos et al. 2023, §4), found by running the tabular Nash-MD update
+ *   π^μ_t ∝ π_t^{1−ητ}·μ^{ητ},   π_{t+1} ∝ π^μ_t·exp(η_t·P(y ≻ π^μ_t)),   η_t = 2/(τ(t+2))
+ * from π_0 = μ until the residual falls below `tol` (the last iterate converges, Theorem 1;
+ * the residual falls like 1/(τ·t), so a small τ needs many iterations).
+ */
+export function regularizedNash(
+  P: readonly (readonly number[])[],
+  mu: readonly number[],
+  tau: number,
+  { tol = 1e-9, maxIterations = 100_000 } = {},
+): RegularizedNashResult {
+  const logMu = mu.map((m) => Math.log(m));
+  let logPi = [...logMu];
+  let residual = regularizedResidual(P, mu, tau, logPi.map(Math.exp));
+  let t = 0;
+  while (residual > tol && t < maxIterations) {
+    const eta = 2 / (tau * (t + 2));
+    const w = Math.min(1, eta * tau);
+    // At w = 1 (the first step) π^μ = μ; spelled out so a zero of μ gives 0, not 0·(−∞) = NaN.
+    const mix = softmax(logPi.map((l, i) => (w === 1 ? logMu[i] : (1 - w) * l + w * logMu[i])));
+    const logMix = mix.map((m) => Math.log(m));
+    const next = softmax(logMix.map((l, i) => l + eta * P[i].reduce((s, p, j) => s + p * mix[j], 0)));
+    logPi = next.map((q) => Math.log(q));
+    t += 1;
+    residual = regularizedResidual(P, mu, tau, next);
+  }
+  return { pi: logPi.map(Math.exp), residual, iterations: t };
+}
+
+function softmax(logits: readonly number[]): number[] {
+  const max = Math.max(...logits);
+  const w = logits.map((l) => Math.exp(l - max));
+  const z = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / z);
+}
