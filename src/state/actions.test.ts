@@ -136,7 +136,7 @@ describe('lab actions', () => {
 
   it('setConfig rejects an invalid value, keeps the config and says why', async () => {
     const before = useLab.getState().config;
-    expect(setConfig({ method: { ...before.method, beta: -1 } })).toBe(false);
+    expect(setConfig({ method: { ...before.method, beta: -1 } as Config['method'] })).toBe(false);
     expect(useLab.getState().config).toBe(before);
     expect(useLab.getState().error).toMatch(/method\.beta/);
     expect(engine.calls).toEqual(['init:auto', 'load']);
@@ -145,9 +145,9 @@ describe('lab actions', () => {
   it('a valid setConfig reloads the engine and clears the run', async () => {
     await step();
     const { method } = useLab.getState().config;
-    expect(setConfig({ method: { ...method, beta: 0.2 } })).toBe(true);
+    expect(setConfig({ method: { ...method, beta: 0.2 } as Config['method'] })).toBe(true);
     await step(); // queued behind the load
-    expect(engine.loaded?.method.beta).toBe(0.2);
+    expect(engine.loaded?.method).toMatchObject({ beta: 0.2 });
     expect(engine.calls.slice(-2)).toEqual(['load', 'step']);
     expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1]);
     expect(useLab.getState().error).toBeNull();
@@ -162,11 +162,11 @@ describe('lab actions', () => {
   it('a step reply from before a config change is dropped', async () => {
     const pending = step();
     const { method } = useLab.getState().config;
-    setConfig({ method: { ...method, beta: 0.3 } });
+    setConfig({ method: { ...method, beta: 0.3 } as Config['method'] });
     await pending;
     await step();
     expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1]);
-    expect(engine.loaded?.method.beta).toBe(0.3);
+    expect(engine.loaded?.method).toMatchObject({ beta: 0.3 });
   });
 
   it('play streams iterations from events; pause stops the engine', async () => {

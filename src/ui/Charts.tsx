@@ -66,6 +66,19 @@ export function Charts() {
         legend: legendOf(members, exact ? exactAnd('sampled') : []),
       };
     };
+    /** Every `loss/*` the method reports (PPO: policy and value; DPO: its loss; …), solid then dashed. */
+    const lossChart = () => {
+      const keys = [...new Set(history.flatMap((r) => Object.keys(r.members[0] ?? {}).filter((k) => k.startsWith('loss/'))))].sort();
+      const styles = keys.map((k, i) => ({ label: k.slice('loss/'.length), dashed: i > 0 }));
+      return {
+        id: 'loss',
+        title: 'Loss',
+        caption: keys.length ? 'The method’s training losses, averaged over the updates of the iteration.' : 'This method does not train: no loss to show.',
+        rows: chartRows(history, keys),
+        series: keys.flatMap((k, i) => memberSeries(members, k, styles[i].label, i > 0, i > 1)),
+        legend: legendOf(members, keys.length > 1 ? styles : []),
+      };
+    };
     const klSeries = [
       ...(hasExact ? memberSeries(members, 'kl/exact', 'exact') : []),
       ...memberSeries(members, 'kl/k3', 'k3', hasExact),
@@ -101,17 +114,7 @@ export function Charts() {
           ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case (dotted)', dashed: true }] : []),
         ]),
       },
-      {
-        id: 'loss',
-        title: 'Loss',
-        caption: 'Clipped policy loss and value loss, averaged over the PPO updates of the iteration.',
-        rows: chartRows(history, ['loss/policy', 'loss/value']),
-        series: [...memberSeries(members, 'loss/policy', 'policy'), ...memberSeries(members, 'loss/value', 'value', true)],
-        legend: legendOf(members, [
-          { label: 'policy', dashed: false },
-          { label: 'value', dashed: true },
-        ]),
-      },
+      lossChart(),
     ];
   }, [history, members]);
 

@@ -2,11 +2,12 @@
  * The experiment settings. Every committed change goes through `setConfig` (validated by
  * the config schema) and restarts the run; the hints quote the reference defaults.
  */
-import { defaultConfig, TASK_IDS, type Config } from '../core/config';
+import { defaultConfig, methodBeta, TASK_IDS, type Config } from '../core/config';
 import { TASKS, taskFor } from '../core/tasks';
 import { EXAMPLE_CUSTOM_TASK } from '../core/tasks/custom';
 import { setConfig, showError, useLab } from '../state';
 import { DraftField, SelectField } from './Field';
+import { MethodPanel } from './MethodPanel';
 
 /** Reference values for the hints, straight from the schema so they cannot drift. */
 const DEFAULTS = defaultConfig();
@@ -45,11 +46,6 @@ const POLICY_OPTIONS = [
   { value: 'tabular', label: 'Tabular' },
   { value: 'transformer', label: 'Transformer' },
 ] as const;
-const KL_OPTIONS = [
-  { value: 'k1', label: 'k1 = −log r' },
-  { value: 'k3', label: 'k3 = (r − 1) − log r' },
-  { value: 'exact', label: 'exact (sum over tokens)' },
-] as const;
 
 /** Parses a number field; a non-number is reported in the alert and rejected. */
 function numberFrom(label: string, draft: string): number | null {
@@ -76,11 +72,10 @@ function sweepText(sweep: Config['sweep']): string {
   return sweep.kind === 'beta' ? sweep.values.join(', ') : '';
 }
 
-/** The left column: task, policy, seed, PPO hyperparameters and the β sweep. */
+/** The left column: task, policy, seed, feedback, the method and its hyperparameters, and the β sweep. */
 export function ConfigPanel() {
   const config = useLab((s) => s.config);
   const task = taskFor(config.task);
-  const { method } = config;
   const number = (label: string, apply: (value: number) => boolean) => (draft: string) => {
     const value = numberFrom(label, draft);
     return value !== null && apply(value);
@@ -154,35 +149,7 @@ export function ConfigPanel() {
           onCommit={number('Label noise', (labelNoise) => setConfig({ feedback: { ...config.feedback, labelNoise } }))}
         />
       </fieldset>
-      <fieldset className="group">
-        <legend>PPO</legend>
-        <DraftField
-          label="β (KL coefficient)"
-          hint={`Per-token penalty −β·KL keeps the policy near the SFT reference. Default ${DEFAULTS.method.beta} (TRL).`}
-          value={String(method.beta)}
-          onCommit={number('β', (beta) => setConfig({ method: { ...method, beta } }))}
-        />
-        <DraftField
-          label="Learning rate"
-          hint={`Adam step size for the policy and value networks. Default ${DEFAULTS.method.lr}.`}
-          value={String(method.lr)}
-          onCommit={number('Learning rate', (lr) => setConfig({ method: { ...method, lr } }))}
-        />
-        <DraftField
-          label="Batch size"
-          inputMode="numeric"
-          hint={`Responses sampled per iteration, per population member. Default ${DEFAULTS.method.batchSize}.`}
-          value={String(method.batchSize)}
-          onCommit={number('Batch size', (batchSize) => setConfig({ method: { ...method, batchSize } }))}
-        />
-        <SelectField
-          label="KL estimator"
-          hint={`Per-token KL in the penalty: k1 is unbiased but noisy, k3 is never negative, exact sums over the vocabulary. Default ${DEFAULTS.method.klEstimator}.`}
-          value={method.klEstimator}
-          options={KL_OPTIONS}
-          onChange={(klEstimator) => setConfig({ method: { ...method, klEstimator } })}
-        />
-      </fieldset>
+      <MethodPanel config={config} />
       <fieldset className="group">
         <legend>Population</legend>
         <DraftField
@@ -192,7 +159,9 @@ export function ConfigPanel() {
           hint={
             config.sweep.kind === 'seed'
               ? `This link sweeps ${config.sweep.count} seeds; enter 2–16 β values to sweep β instead.`
-              : 'Comma-separated β values, one run each, trained together (2–16); empty trains one run with β above.'
+              : methodBeta(config.method) === null
+                ? 'This method has no KL coefficient to sweep.'
+                : 'Comma-separated values of the method’s KL coefficient (β, or τ for Nash-MD), one run each, trained together (2–16); empty trains one run.'
           }
           value={sweepText(config.sweep)}
           onCommit={(draft) => {

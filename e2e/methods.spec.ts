@@ -1,0 +1,39 @@
+/** Every method trains in the browser worker: pick it, step, and read its stages' narration. */
+import { expect, test } from '@playwright/test';
+import { collectErrors, configOfHash, counter, smallConfigHash, waitReady } from './helpers';
+
+test('every method can be picked, shows its own hyperparameters, and steps on WebGPU', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = collectErrors(page);
+  await page.goto(`/${smallConfigHash({ iterations: 3 })}`);
+  await waitReady(page);
+  const picker = page.getByRole('combobox', { name: 'Method' });
+  const options = await picker.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })));
+  expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['ppo', 'best_of_n', 'expert_iteration', 'sft']));
+
+  for (const { value, label } of options) {
+    await picker.selectOption(value);
+    await expect.poll(async () => configOfHash(await page.evaluate(() => location.hash)).method.id, { message: label }).toBe(value);
+    await expect(counter(page)).toHaveText('Iteration 0 / 3');
+    await expect(page.getByRole('button', { name: 'Step' })).toBeEnabled();
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect(counter(page), label).toHaveText('Iteration 1 / 3', { timeout: 60_000 });
+    await expect(page.getByTestId('chart-gold-reward')).toHaveAttribute('data-points', '1');
+    await expect(page.getByRole('alert')).toBeEmpty();
+  }
+  expect(errors).toEqual([]);
+});
+
+test('best-of-n shows n with its reference default, and a bad value is refused with a message', async ({ page }) => {
+  await page.goto(`/${smallConfigHash({ iterations: 3 })}`);
+  await waitReady(page);
+  await page.getByRole('combobox', { name: 'Method' }).selectOption('best_of_n');
+  const n = page.getByRole('textbox', { name: 'n (candidates)' });
+  await expect(n).toHaveValue('16');
+  await expect(page.getByText(/Default 16\./)).toBeVisible();
+  await n.fill('0');
+  await n.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('method.n');
+  await expect(n).toHaveValue('16');
+  expect(configOfHash(await page.evaluate(() => location.hash)).method).toMatchObject({ id: 'best_of_n', n: 16 });
+});

@@ -1,0 +1,149 @@
+/**
+ * The method picker and its hyperparameters. Fields come from the config schema
+ * (`methodFields`), so every method's controls, hints and reference defaults stay in step
+ * with what the engine accepts.
+ */
+import { methodBeta, type Config, type MethodId } from '../core/config';
+import { METHOD_INFO, availableMethods } from '../core/method_info';
+import { methodDefaults, methodFields, type MethodField } from '../core/method_fields';
+import { setConfig, showError } from '../state';
+import { DraftField, SelectField } from './Field';
+
+/** Readable labels; the e2e tests and screen readers find controls by them. */
+const LABELS: Record<string, string> = {
+  beta: 'β (KL coefficient)',
+  lr: 'Learning rate',
+  batchSize: 'Batch size',
+  klEstimator: 'KL estimator',
+  adaptiveKl: 'Adaptive KL',
+  gamma: 'γ (discount)',
+  lambda: 'λ (GAE)',
+  clipRange: 'ε (ratio clip)',
+  clipRangeValue: 'ε_v (value clip)',
+  vfCoef: 'c_v (value loss weight)',
+  epochs: 'Epochs',
+  minibatches: 'Minibatches',
+  annealLr: 'Anneal learning rate',
+  whitenAdvantages: 'Whiten advantages',
+  loss: 'Loss',
+  steps: 'Steps per iteration',
+  judge: 'Judge',
+  alpha: 'α (exploration)',
+  tau: 'τ (KL regularisation)',
+  mixture: 'β (mixture with π_ref)',
+  update: 'Update',
+  eta: 'η (step size)',
+  n: 'n (candidates)',
+};
+
+const ENUM_LABELS: Record<string, string> = {
+  k1: 'k1 = −log r',
+  k3: 'k3 = (r − 1) − log r',
+  exact: 'exact',
+  sigmoid: 'DPO (sigmoid)',
+  ipo: 'IPO (squared)',
+  reward_model: 'reward model',
+  pool: 'annotator pool',
+  auto: 'auto',
+  pg: 'policy gradient',
+};
+
+type Method = Config['method'];
+
+function defaultText(field: MethodField): string {
+  if (field.kind === 'toggle') return field.defaultValue ? 'on' : 'off';
+  return field.defaultValue === null ? 'none' : String(field.defaultValue);
+}
+
+/** One control for one field of the method. */
+function FieldControl({ field, method }: { field: MethodField; method: Method }) {
+  const label = LABELS[field.key] ?? field.key;
+  const values = method as Record<string, unknown>;
+  const current = values[field.key];
+  const hint = `${field.hint} Default ${defaultText(field)}.`;
+  const apply = (value: unknown) => setConfig({ method: { ...method, [field.key]: value } as Method });
+  switch (field.kind) {
+    case 'number':
+      return (
+        <DraftField
+          label={label}
+          inputMode={field.integer ? 'numeric' : 'decimal'}
+          hint={hint}
+          placeholder={field.nullable ? 'none' : undefined}
+          value={current === null ? '' : String(current)}
+          onCommit={(draft) => {
+            if (draft === '' && field.nullable) return apply(null);
+            const value = draft === '' ? NaN : Number(draft);
+            if (!Number.isFinite(value)) {
+              showError(`${label}: “${draft}” is not a number.`);
+              return false;
+            }
+            return apply(value);
+          }}
+        />
+      );
+    case 'enum':
+      return (
+        <SelectField
+          label={label}
+          hint={hint}
+          value={String(current)}
+          options={field.options.map((value) => ({ value, label: ENUM_LABELS[value] ?? value }))}
+          onChange={apply}
+        />
+      );
+    case 'boolean':
+      return (
+        <SelectField
+          label={label}
+          hint={hint}
+          value={current ? 'on' : 'off'}
+          options={[
+            { value: 'on', label: 'on' },
+            { value: 'off', label: 'off' },
+          ]}
+          onChange={(value) => apply(value === 'on')}
+        />
+      );
+    case 'toggle':
+      return (
+        <SelectField
+          label={label}
+          hint={hint}
+          value={current === null ? 'off' : 'on'}
+          options={[
+            { value: 'off', label: 'off' },
+            { value: 'on', label: 'on (defaults)' },
+          ]}
+          onChange={(value) => apply(value === 'on' ? (current ?? field.onValue) : null)}
+        />
+      );
+  }
+}
+
+/** The method fieldset: picker, one-sentence summary, then the method's own fields. */
+export function MethodPanel({ config }: { config: Config }) {
+  const { method } = config;
+  const ids = availableMethods();
+  const info = METHOD_INFO[method.id];
+  return (
+    <fieldset className="group">
+      <legend>Method</legend>
+      <SelectField
+        label="Method"
+        hint={info.summary}
+        value={method.id}
+        options={ids.map((id) => ({ value: id, label: METHOD_INFO[id].title }))}
+        onChange={(id: MethodId) => {
+          const next = methodDefaults(id);
+          // A β sweep cannot follow a method without β: fall back to a single run.
+          const sweep = config.sweep.kind === 'beta' && methodBeta(next) === null ? { sweep: { kind: 'none' as const } } : {};
+          setConfig({ method: next, ...sweep });
+        }}
+      />
+      {methodFields(method.id).map((field) => (
+        <FieldControl key={`${method.id}-${field.key}`} field={field} method={method} />
+      ))}
+    </fieldset>
+  );
+}
