@@ -15,6 +15,8 @@ test('every method can be picked, shows its own hyperparameters, and steps on We
     await picker.selectOption(value);
     await expect.poll(async () => configOfHash(await page.evaluate(() => location.hash)).method.id, { message: label }).toBe(value);
     await expect(counter(page)).toHaveText('Iteration 0 / 3');
+    // Where a method behaves differently on this task, the panel says so.
+    if (value === 'nash_md') await expect(page.getByTestId('method-note')).toContainText('exact mirror-descent update');
     await expect(page.getByRole('button', { name: 'Step' })).toBeEnabled();
     await page.getByRole('button', { name: 'Step' }).click();
     await expect(counter(page), label).toHaveText('Iteration 1 / 3', { timeout: 60_000 });

@@ -146,7 +146,7 @@ export const PpoConfig = z
     batchSize: z.number().int().min(4).max(4096).default(64).describe('Responses sampled per iteration (per population member).'),
     lr: z.number().positive().max(1).default(0.01).describe('Adam learning rate for policy and value.'),
     annealLr: z.boolean().default(true).describe('Decay the learning rate linearly to 0 over the run (cleanrl default); the last iterations then settle instead of jittering.'),
-    whitenAdvantages: z.boolean().default(true),
+    whitenAdvantages: z.boolean().default(true).describe('Normalise advantages per member to zero mean and unit variance before the policy loss (TRL, cleanrl).'),
   })
   .strict();
 

@@ -3,7 +3,8 @@
  * stages. Tensor-free, so the page can import it without TensorFlow.js (training runs in
  * the worker). Each method file marks these stages in this order (tested).
  */
-import type { MethodId } from './config';
+import type { Config, MethodId } from './config';
+import { taskFor } from './tasks';
 
 export interface MethodInfo {
   title: string;
@@ -59,4 +60,24 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
 /** The methods a run can use, in the order the UI lists them. */
 export function availableMethods(): MethodId[] {
   return Object.keys(METHOD_INFO) as MethodId[];
+}
+
+/**
+ * Where a method behaves differently on this task, or cannot run with these settings: one
+ * sentence for the UI, or null. (Every method runs on every task; Nash-MD picks its update.)
+ */
+export function methodNote(config: Config): string | null {
+  if (config.method.id !== 'nash_md') return null;
+  const T = taskFor(config.task).T;
+  const tabular = config.policy.kind === 'tabular' || (config.policy.kind === 'auto' && T === 1);
+  const exactOk = T === 1 && tabular;
+  if (config.method.update === 'exact' && !exactOk) {
+    return 'The exact update needs a one-step task with a tabular policy; this run would stop with an error. Choose “auto” or “policy gradient”.';
+  }
+  if (config.method.update === 'pg' || !exactOk) {
+    return exactOk
+      ? 'Nash-MD-PG: sampled policy-gradient steps against the mixture opponent (the exact update is available here with “auto”).'
+      : 'On this task Nash-MD runs as Nash-MD-PG: the exact mirror-descent update needs a one-step task with a table policy.';
+  }
+  return 'On this one-step task Nash-MD runs the exact mirror-descent update over every response, with η_t = 2/(τ(t+2)).';
 }

@@ -4,7 +4,7 @@
  * with what the engine accepts.
  */
 import { methodBeta, type Config, type MethodId } from '../core/config';
-import { METHOD_INFO, availableMethods } from '../core/method_info';
+import { METHOD_INFO, availableMethods, methodNote } from '../core/method_info';
 import { methodDefaults, methodFields, type MethodField } from '../core/method_fields';
 import { setConfig, showError } from '../state';
 import { DraftField, SelectField } from './Field';
@@ -141,6 +141,11 @@ export function MethodPanel({ config }: { config: Config }) {
           setConfig({ method: next, ...sweep });
         }}
       />
+      {methodNote(config) && (
+        <p className="try-this" data-testid="method-note">
+          {methodNote(config)}
+        </p>
+      )}
       {methodFields(method.id).map((field) => (
         <FieldControl key={`${method.id}-${field.key}`} field={field} method={method} />
       ))}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, MethodConfig } from './config';
+import { methodFields } from './method_fields';
+import { availableMethods, methodNote } from './method_info';
+
+describe('method info for the page', () => {
+  it('lists every method of the config schema, each with fields carrying hints and defaults', () => {
+    expect(availableMethods().sort()).toEqual(MethodConfig.options.map((o) => o.shape.id.value).sort());
+    for (const id of availableMethods()) {
+      for (const field of methodFields(id)) expect(field.hint.length, `${id}.${field.key}`).toBeGreaterThan(5);
+    }
+    expect(methodFields('ppo').find((f) => f.key === 'beta')).toMatchObject({ kind: 'number', defaultValue: 0.05 });
+    expect(methodFields('ppo').find((f) => f.key === 'adaptiveKl')).toMatchObject({ kind: 'toggle', defaultValue: false, onValue: { target: 6, horizon: 10000 } });
+    expect(methodFields('nash_md').find((f) => f.key === 'eta')).toMatchObject({ kind: 'number', nullable: true, defaultValue: null });
+  });
+
+  it('says which Nash-MD update a task gets, and warns when the exact one cannot run', () => {
+    expect(methodNote(defaultConfig({ method: { id: 'ppo' } }))).toBeNull();
+    expect(methodNote(defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md' } }))).toMatch(/exact mirror-descent/);
+    expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md' } }))).toMatch(/runs as Nash-MD-PG/);
+    expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md', update: 'exact' } }))).toMatch(/would stop with an error/);
+  });
+});
