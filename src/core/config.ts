@@ -190,7 +190,7 @@ export const NashMdConfig = z
     tau: z.number().positive().max(10).default(0.1).describe('τ: KL regularisation toward π_ref (TRL calls it beta).'),
     mixture: z.number().min(0).max(1).default(0.125).describe('β: geometric mixture weight of π_ref in the opponent π^β ∝ π^{1−β}·π_ref^β (TRL: mixture_coef).'),
     update: z.enum(['auto', 'exact', 'pg']).default('auto').describe('exact: the tabular mirror-descent update on the preference table; pg: Nash-MD-PG; auto: exact on one-step enumerable tasks.'),
-    eta: z.number().positive().max(100).nullable().default(null).describe('Tabular step size η; null uses η_t = 2/(τ(t+2)), which converges.'),
+    eta: z.number().positive().max(100).nullable().default(null).describe('Tabular step size η; none (null) uses η_t = 2/(τ(t+2)), which converges.'),
     batchSize: batch(64, 'Responses sampled per iteration (PG).'),
     lr: lr(0.01),
   })

@@ -15,7 +15,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Alignment Lab</h1>
-        <p className="app-tagline">PPO-RLHF on AlpacaFarm-style toy tasks, trained in this tab</p>
+        <p className="app-tagline">Learning from feedback on AlpacaFarm-style toy tasks, trained in this tab</p>
         <BackendBadge />
       </header>
       {/* Above both columns: on a tablet the settings stack first, and a damaged-link message must still be seen first. */}

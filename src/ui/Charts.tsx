@@ -73,7 +73,7 @@ export function Charts() {
       return {
         id: 'loss',
         title: 'Loss',
-        caption: keys.length ? 'The method’s training losses, averaged over the updates of the iteration.' : 'This method does not train: no loss to show.',
+        caption: keys.length || !history.length ? 'The method’s training losses, averaged over the updates of the iteration.' : 'This method reports no training loss (it does not train, or trains in closed form).',
         rows: chartRows(history, keys),
         series: keys.flatMap((k, i) => memberSeries(members, k, styles[i].label, i > 0, i > 1)),
         legend: legendOf(members, keys.length > 1 ? styles : []),
