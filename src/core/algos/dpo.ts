@@ -23,7 +23,7 @@ import { logRatioMargin, preferenceLoss, rankAccuracy, rewardMargin, type Prefer
 import type { SeqNet } from '../models/seq_net';
 import { drawMinibatch, streams, takeRows } from '../population';
 import type { Metrics } from '../types';
-import { perMember, policyStats, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
+import { perMember, policyStats, UpdateMeans, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const DPO_STAGES = ['batch', 'update', 'measure'] as const;
 
@@ -113,7 +113,7 @@ export function dpoIteration(
   mark('batch');
 
   // update: Adam on the DPO/IPO loss; metrics are those of each step's pre-update pass, averaged.
-  const sums: Record<string, tf.Tensor> = {};
+  const updates = new UpdateMeans();
   for (const { prompts, chosen, rejected } of batches) {
     // π_ref is frozen: its log-probabilities stay outside the gradient tape.
     const [refChosen, refRejected] = tf.tidy(() => [
@@ -136,19 +136,10 @@ export function dpoIteration(
       }),
     );
     loss.dispose();
-    for (const [name, t] of Object.entries(parts)) {
-      const prev = sums[name];
-      sums[name] = prev ? tf.add(prev, t) : tf.clone(t);
-      prev?.dispose();
-      t.dispose();
-    }
+    updates.add(parts);
     tf.dispose([prompts, chosen, rejected, refChosen, refRejected]);
   }
-  const metrics: Record<string, tf.Tensor> = { 'dpo/beta': tf.clone(state.beta) };
-  for (const [name, t] of Object.entries(sums)) {
-    metrics[name] = tf.div(t, hp.steps);
-    t.dispose();
-  }
+  const metrics: Record<string, tf.Tensor> = { 'dpo/beta': tf.clone(state.beta), ...updates.means() };
   mark('update');
 
   // measure: a fresh batch from the updated policy, for policy statistics and gold reward.

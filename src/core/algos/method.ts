@@ -60,6 +60,34 @@ export interface Method {
   dispose(): void;
 }
 
+/**
+ * Running means of per-update metric tensors across an iteration's optimizer steps: `add`
+ * takes ownership of each step's tensors, `means` hands back their averages and frees the sums.
+ */
+export class UpdateMeans {
+  private readonly sums: Record<string, tf.Tensor> = {};
+  private count = 0;
+
+  add(parts: Record<string, tf.Tensor>): void {
+    this.count += 1;
+    for (const [name, t] of Object.entries(parts)) {
+      const prev = this.sums[name];
+      this.sums[name] = prev ? tf.add(prev, t) : tf.clone(t);
+      prev?.dispose();
+      t.dispose();
+    }
+  }
+
+  means(): Record<string, tf.Tensor> {
+    const out: Record<string, tf.Tensor> = {};
+    for (const [name, t] of Object.entries(this.sums)) {
+      out[name] = tf.div(t, this.count);
+      t.dispose();
+    }
+    return out;
+  }
+}
+
 /** Mean over everything but the leading population axis: [P, ...] → [P]. */
 export const perMember = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.mean(tf.reshape(x, [x.shape[0], -1]), 1));
 

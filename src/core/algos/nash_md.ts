@@ -24,7 +24,7 @@ import type { NashMdHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
 import { tokenLogProbs } from '../math/logprobs';
 import { variableFrom } from '../models/init';
-import { positionMask, sampleTokens } from '../models/sample';
+import { sampleAutoregressive, sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { drawGumbel, drawPrompts, streams } from '../population';
 import { allResponses } from '../tasks/task';
@@ -47,22 +47,9 @@ export function sampleMixture(
   reference: readonly tf.Tensor[],
   params?: readonly tf.Tensor[],
 ): tf.Tensor {
-  return tf.tidy(() => {
-    const [P, B, T, V] = gumbel.shape;
-    let tokens: tf.Tensor = tf.zeros([P, B, T], 'int32');
-    for (let t = 0; t < T; t++) {
-      const at = (logits: tf.Tensor) => tf.slice(logits, [0, 0, t, 0], [P, B, 1, V]);
-      const mixed = tf.add(
-        tf.mul(1 - beta, at(net.apply(prompts, tokens, params))),
-        tf.mul(beta, at(net.apply(prompts, tokens, reference))),
-      );
-      const noise = tf.slice(gumbel, [0, 0, t, 0], [P, B, 1, V]);
-      const choice = tf.cast(tf.argMax(tf.add(mixed, noise), -1), 'int32'); // [P, B, 1]
-      const mask = positionMask(T, t, 'int32');
-      tokens = tf.add(tf.mul(tokens, tf.sub(tf.scalar(1, 'int32'), mask)), tf.mul(choice, mask));
-    }
-    return tokens;
-  });
+  return sampleAutoregressive(gumbel, (tokens) =>
+    tf.add(tf.mul(1 - beta, net.apply(prompts, tokens, params)), tf.mul(beta, net.apply(prompts, tokens, reference))),
+  );
 }
 
 /**

@@ -22,7 +22,7 @@ import { positionMask, sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { narrate } from '../narration';
 import { createNet, drawGumbel, drawPrompts, epochRows, streams, takeRows } from '../population';
-import { perMember, type Method, type MethodContext, type MethodOutput } from './method';
+import { perMember, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const PPO_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
 
@@ -103,12 +103,7 @@ export function ppoIteration(
 
   // update: K epochs over M minibatches of the rollout.
   if (hp.annealLr) state.optimizer.scale = 1 - (iteration - 1) / ctx.pop.config.iterations;
-  const sums: Record<string, tf.Tensor> = {};
-  const accumulate = (name: string, t: tf.Tensor): void => {
-    const prev = sums[name];
-    sums[name] = prev ? tf.add(prev, t) : tf.clone(t);
-    prev?.dispose();
-  };
+  const updates = new UpdateMeans();
   const epochRngs = streams(pop, `ppo/${iteration}/minibatches`);
   for (let epoch = 0; epoch < hp.epochs; epoch++) {
     for (const rows of epochRows(epochRngs, hp.batchSize, hp.minibatches)) {
@@ -132,18 +127,10 @@ export function ppoIteration(
       );
       loss.dispose();
       rows.dispose();
-      for (const [name, t] of Object.entries(parts)) {
-        accumulate(name, t);
-        t.dispose();
-      }
+      updates.add(parts);
     }
   }
-  const updates = hp.epochs * hp.minibatches;
-  const metrics: Record<string, tf.Tensor> = { ...rollout.stats, 'ppo/beta': tf.clone(state.beta) };
-  for (const [name, t] of Object.entries(sums)) {
-    metrics[name] = tf.div(t, updates);
-    t.dispose();
-  }
+  const metrics: Record<string, tf.Tensor> = { ...rollout.stats, 'ppo/beta': tf.clone(state.beta), ...updates.means() };
 
   if (hp.adaptiveKl) {
     const { target, horizon } = hp.adaptiveKl;

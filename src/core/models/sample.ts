@@ -14,11 +14,19 @@ export function sampleTokens(
   gumbel: tf.Tensor,
   params?: readonly tf.Tensor[],
 ): tf.Tensor {
+  return sampleAutoregressive(gumbel, (tokens) => net.apply(prompts, tokens, params));
+}
+
+/**
+ * The Gumbel-max loop for any next-token logits: `logitsOf(tokens)` → [P, B, T, V] for the
+ * prefix in `tokens` (later positions are ignored); gumbel [P, B, T, V] → tokens [P, B, T] int32.
+ */
+export function sampleAutoregressive(gumbel: tf.Tensor, logitsOf: (tokens: tf.Tensor) => tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const [P, B, T, V] = gumbel.shape;
     let tokens: tf.Tensor = tf.zeros([P, B, T], 'int32');
     for (let t = 0; t < T; t++) {
-      const logits = tf.slice(net.apply(prompts, tokens, params), [0, 0, t, 0], [P, B, 1, V]);
+      const logits = tf.slice(logitsOf(tokens), [0, 0, t, 0], [P, B, 1, V]);
       const noise = tf.slice(gumbel, [0, 0, t, 0], [P, B, 1, V]);
       const choice = tf.cast(tf.argMax(tf.add(logits, noise), -1), 'int32'); // [P, B, 1]
       const at = positionMask(T, t, 'int32');
