@@ -7,7 +7,9 @@ import { defineConfig, devices } from '@playwright/test';
 import { findChromium } from './scripts/chromium.mjs';
 
 const CI = Boolean(process.env.CI);
-const PORT = 4173;
+// E2E_PORT lets several checkouts or sessions run the suite at once, each on its own build.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const OUT_DIR = PORT === 4173 ? 'dist' : `dist-e2e-${PORT}`;
 const executablePath = findChromium() ?? undefined;
 
 export default defineConfig({
@@ -17,6 +19,7 @@ export default defineConfig({
   forbidOnly: CI,
   retries: 0,
   reporter: 'list',
+  outputDir: `test-results/${PORT}`,
   timeout: 120_000,
   expect: { timeout: 30_000 },
   use: {
@@ -26,7 +29,7 @@ export default defineConfig({
   webServer: {
     // The production build: the worker and tfjs chunks are tested as users get them.
     // 127.0.0.1, not a LAN address: WebGPU needs a secure context.
-    command: `npx vite build && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `npx vite build --outDir ${OUT_DIR} && npx vite preview --outDir ${OUT_DIR} --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !CI,
     timeout: 120_000,
