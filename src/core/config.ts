@@ -183,6 +183,22 @@ export const XpoConfig = OnlineDpoConfig.extend({
   alpha: z.number().min(0).max(10).default(1e-5).describe('α, weight of the exploration term (TRL default 1e-5).'),
 }).strict();
 
+/** Chain of Hindsight (Liu, Sferrazza, Abbeel 2023): fine-tuning on feedback-conditioned pairs; ALGORITHMS.md §4. */
+export const CohConfig = z
+  .object({
+    id: z.literal('coh'),
+    batchSize: batch(64, 'Labelled pairs per minibatch; each pair gives two sequences, “x <good> y⁺” and “x <bad> y⁻”.'),
+    steps: z.number().int().min(1).max(64).default(4).describe('Adam steps per iteration, each on a fresh minibatch of the farm’s training pairs.'),
+    lr: lr(0.01),
+    fcmMaxRatio: z
+      .number()
+      .min(0)
+      .max(0.9)
+      .default(0)
+      .describe('Forgetful causal masking: each sequence drops a share of its past tokens from attention, the share drawn uniformly from [0, r_max] (the prompt and feedback always stay visible). Transformer only; 0 turns it off.'),
+  })
+  .strict();
+
 /** Nash-MD (Munos et al. 2023): mirror descent toward the regularised Nash equilibrium; ALGORITHMS.md §5. */
 export const NashMdConfig = z
   .object({
@@ -229,6 +245,7 @@ export const MethodConfig = z.discriminatedUnion('id', [
   DpoConfig,
   OnlineDpoConfig,
   XpoConfig,
+  CohConfig,
   NashMdConfig,
   BestOfNConfig,
   ExpertIterationConfig,
@@ -296,6 +313,7 @@ export type PpoHyper = z.infer<typeof PpoConfig>;
 export type DpoHyper = z.infer<typeof DpoConfig>;
 export type OnlineDpoHyper = z.infer<typeof OnlineDpoConfig>;
 export type XpoHyper = z.infer<typeof XpoConfig>;
+export type CohHyper = z.infer<typeof CohConfig>;
 export type NashMdHyper = z.infer<typeof NashMdConfig>;
 export type BestOfNHyper = z.infer<typeof BestOfNConfig>;
 export type ExpertIterationHyper = z.infer<typeof ExpertIterationConfig>;

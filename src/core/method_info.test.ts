@@ -20,4 +20,10 @@ describe('method info for the page', () => {
     expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md' } }))).toMatch(/runs as Nash-MD-PG/);
     expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md', update: 'exact' } }))).toMatch(/would stop with an error/);
   });
+
+  it('says where Chain of Hindsight’s forgetful causal masking cannot act', () => {
+    expect(methodNote(defaultConfig({ method: { id: 'coh', fcmMaxRatio: 0.2 } }))).toMatch(/one-token task has no past tokens/);
+    expect(methodNote(defaultConfig({ task: { id: 'helpful' }, policy: { kind: 'tabular' }, method: { id: 'coh', fcmMaxRatio: 0.2 } }))).toMatch(/tabular policy has no attention/);
+    expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'coh', fcmMaxRatio: 0.2 } }))).toMatch(/conditioned on <good>/);
+  });
 });

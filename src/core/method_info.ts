@@ -35,6 +35,11 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     summary: 'Online DPO on the policy’s response against π_ref’s, plus a small bonus for lowering the probability of π_ref’s samples, so the policy explores beyond the reference (Xie et al. 2024).',
     stages: ['sample', 'judge', 'update', 'measure'],
   },
+  coh: {
+    title: 'Chain of Hindsight',
+    summary: 'Turns each labelled pair into two feedback-conditioned examples, “x, good: y⁺” and “x, bad: y⁻”, fine-tunes on the responses by maximum likelihood, then answers conditioned on “good”: it learns from negative feedback too (Liu et al. 2023).',
+    stages: ['relabel', 'finetune', 'sample'],
+  },
   nash_md: {
     title: 'Nash-MD',
     summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023).',
@@ -64,12 +69,19 @@ export function availableMethods(): MethodId[] {
 
 /**
  * Where a method behaves differently on this task, or cannot run with these settings: one
- * sentence for the UI, or null. (Every method runs on every task; Nash-MD picks its update.)
+ * sentence for the UI, or null. (Every method runs on every task; Nash-MD picks its update;
+ * Chain of Hindsight's masking needs attention over past tokens.)
  */
 export function methodNote(config: Config): string | null {
-  if (config.method.id !== 'nash_md') return null;
   const T = taskFor(config.task).T;
   const tabular = config.policy.kind === 'tabular' || (config.policy.kind === 'auto' && T === 1);
+  if (config.method.id === 'coh') {
+    if (config.method.fcmMaxRatio > 0 && (tabular || T === 1)) {
+      return `Forgetful causal masking hides past tokens from attention, and ${T === 1 ? 'this one-token task has no past tokens' : 'a tabular policy has no attention'}: r_max has no effect here.`;
+    }
+    return 'Chain of Hindsight reads the feedback in its context: charts and samples show the policy conditioned on <good>. Each pair becomes two separate examples; the paper’s chained form, where the second answer also reads the first, is not built here.';
+  }
+  if (config.method.id !== 'nash_md') return null;
   const exactOk = T === 1 && tabular;
   if (config.method.update === 'exact' && !exactOk) {
     return 'The exact update needs a one-step task with a tabular policy; this run would stop with an error. Choose “auto” or “policy gradient”.';

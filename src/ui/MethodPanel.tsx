@@ -34,6 +34,7 @@ const LABELS: Record<string, string> = {
   update: 'Update',
   eta: 'η (step size)',
   n: 'n (candidates)',
+  fcmMaxRatio: 'r_max (forgetful causal masking)',
 };
 
 const ENUM_LABELS: Record<string, string> = {

@@ -5,6 +5,7 @@
 import type { MethodConfig } from '../config';
 import type { Method, MethodContext } from './method';
 import { createBestOfN } from './best_of_n';
+import { createCoh } from './coh';
 import { createExpertIteration } from './expert_iteration';
 import { createDpo } from './dpo';
 import { createNashMd } from './nash_md';
@@ -22,6 +23,8 @@ export function createMethod(ctx: MethodContext, hp: MethodConfig): Method {
     case 'online_dpo':
     case 'xpo':
       return createOnlineDpo(ctx, hp);
+    case 'coh':
+      return createCoh(ctx, hp);
     case 'nash_md':
       return createNashMd(ctx, hp);
     case 'best_of_n':

@@ -108,11 +108,12 @@ export function samplePolicy(
 /**
  * The metrics every method reports on a batch from its current policy: proxy reward r_φ,
  * the k1/k3 sequence KL estimates, the exact-per-token Monte Carlo KL with its standard
- * error, and the entropy.
+ * error, and the entropy. `policy` is π_θ when it is not the context's network (Chain of
+ * Hindsight's feedback-conditioned view).
  */
-export function policyStats(ctx: MethodContext, prompts: tf.Tensor, tokens: tf.Tensor): Record<string, tf.Tensor> {
+export function policyStats(ctx: MethodContext, prompts: tf.Tensor, tokens: tf.Tensor, policy: SeqNet = ctx.policy): Record<string, tf.Tensor> {
   return tf.tidy(() => {
-    const logits = ctx.policy.apply(prompts, tokens);
+    const logits = policy.apply(prompts, tokens);
     const logitsRef = ctx.policy.apply(prompts, tokens, ctx.reference);
     const logp = tokenLogProbs(logits, tokens);
     const logpRef = tokenLogProbs(logitsRef, tokens);

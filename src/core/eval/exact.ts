@@ -24,8 +24,11 @@ export interface ExactTables {
 }
 
 export interface ExactEvaluator {
-  /** log π(y|x) for every prompt and response → [P, n_x, N]. */
-  logProbs(params?: readonly tf.Tensor[]): tf.Tensor;
+  /**
+   * log π(y|x) for every prompt and response → [P, n_x, N], of the policy network (with
+   * `params` when given) or of another network over the same responses (`net`).
+   */
+  logProbs(params?: readonly tf.Tensor[], net?: SeqNet): tf.Tensor;
   /**
    * Per-member [P] tensors: `kl/exact`, `reward/gold_exact`, `reward/proxy_exact`, `winrate/vs_ref_*`,
    * `winrate/worst_case`, of the policy network, or of the table `logPi` [P, n_x, N] when given
@@ -63,8 +66,8 @@ export async function createExactEvaluator(
     tf.reshape(tf.tensor1d(task.promptProbs as number[]), [1, nPrompts]),
     tf.reshape(tf.tensor2d(gold), [1, nPrompts, N]),
   ]);
-  const logProbs = (params?: readonly tf.Tensor[]): tf.Tensor =>
-    tf.tidy(() => tf.reshape(tf.sum(tokenLogProbs(policy.apply(prompts, tokens, params), tokens), 2), [P, nPrompts, N]));
+  const logProbs = (params?: readonly tf.Tensor[], net: SeqNet = policy): tf.Tensor =>
+    tf.tidy(() => tf.reshape(tf.sum(tokenLogProbs(net.apply(prompts, tokens, params), tokens), 2), [P, nPrompts, N]));
   // π_ref and r_φ are frozen once the method starts: compute them, and the judgements that depend on them, once.
   const logRef = logProbs(reference);
   const proxy = tf.tidy(() => tf.reshape(reward.apply(prompts, tokens), [P, nPrompts, N]));

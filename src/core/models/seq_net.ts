@@ -21,8 +21,12 @@ export interface SeqNet {
    * prompts [P, B] int32, tokens [P, B, T] int32 → outputs [P, B, T, outDim], where
    * output t sees the prompt and y_<t. `params` defaults to `this.params`; passing a
    * frozen copy evaluates e.g. the reference policy with the same code.
+   *
+   * `keep` [P, B, T] (0/1, float32) hides key positions from attention, for forgetful causal
+   * masking (Chain of Hindsight): key 0 (the prompt) and each position's own input stay
+   * visible. Networks without attention (the table) ignore it.
    */
-  apply(prompts: tf.Tensor, tokens: tf.Tensor, params?: readonly tf.Tensor[]): tf.Tensor;
+  apply(prompts: tf.Tensor, tokens: tf.Tensor, params?: readonly tf.Tensor[], keep?: tf.Tensor): tf.Tensor;
   /** Frees the parameters and any constants the network owns. */
   dispose(): void;
 }

@@ -49,10 +49,11 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
 
   return {
     params,
-    apply(prompts, tokens, w = params) {
+    apply(prompts, tokens, w = params, keep) {
       return tf.tidy(() => {
         const [, B] = prompts.shape;
         const N = B * T;
+        const bias = keep ? tf.add(mask, forgetBias(keep, P * B, T)) : mask;
         let i = 0;
         const next = (): tf.Tensor => w[i++];
         const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
@@ -70,7 +71,7 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
           const q = tf.reshape(tf.matMul(h, Wq), [P * B, T, d]);
           const k = tf.reshape(tf.matMul(h, Wk), [P * B, T, d]);
           const v = tf.reshape(tf.matMul(h, Wv), [P * B, T, d]);
-          const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), mask));
+          const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), bias));
           const a = tf.reshape(tf.matMul(att, v), [P, N, d]);
           x = tf.add(x, tf.matMul(a, Wo));
           const h2 = rmsNorm(x, g2);
@@ -85,4 +86,16 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       tf.dispose([...params, mask]);
     },
   };
+}
+
+/**
+ * The additive attention bias of forgetful causal masking: −1e9 where key j is dropped for
+ * every query of its sequence, except the diagonal (a position always reads its own input)
+ * and key 0, which the caller's `keep` always holds at 1. keep [P, B, T] → [P·B, T, T].
+ */
+function forgetBias(keep: tf.Tensor, rows: number, T: number): tf.Tensor {
+  return tf.tidy(() => {
+    const visible = tf.maximum(tf.reshape(keep, [rows, 1, T]), tf.eye(T));
+    return tf.mul(tf.sub(1, visible), -1e9);
+  });
 }
