@@ -79,15 +79,15 @@ describe('Chain of Hindsight', () => {
   it('converges, given <good> and <bad>, to the winners’ and the losers’ distributions 2·π_ref(a)·Σ_b π_ref(b)·q_ab (TV < 0.02)', async () => {
     const farm = await cohFarm({
       task: bakery,
-      iterations: 60,
+      iterations: 40,
       sft: { steps: 150 },
       // 30 000 noise-free pairs: the empirical winner distribution is within ≈ 0.005 of the population one.
       feedback: { comparisons: 30000, labelNoise: 0 },
       rewardModel: { steps: 0, heldOut: 0 },
       preferenceModel: { steps: 0 },
-      method: { id: 'coh', batchSize: 4096, steps: 8, lr: 0.02 },
+      method: { id: 'coh', batchSize: 2048, steps: 8, lr: 0.03 },
     });
-    for (let i = 1; i <= 60; i++) await farm.iterate(i);
+    for (let i = 1; i <= 40; i++) await farm.iterate(i);
     const task = taskFor(farm.config.task);
     const ref = (await farm.probs('reference'))[0];
     const q = (a: number, b: number) => poolPreference(task, 0, [a], [b]);
