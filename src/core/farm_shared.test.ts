@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type Config, type ConfigInput } from './config';
+import { createExperiment } from './experiment';
+import { prepareFarm, type SharedFarm } from './farm_shared';
+import { availableMethods } from './method_info';
+import type { Metrics } from './types';
+
+const bandit = { seed: 5, sft: { steps: 20, demos: 128 }, feedback: { comparisons: 128 }, rewardModel: { steps: 20 }, preferenceModel: { steps: 20 }, iterations: 3 } satisfies Partial<ConfigInput>;
+
+async function run(config: Config, shared?: SharedFarm): Promise<{ members: Metrics[][]; prepare: unknown }> {
+  const experiment = createExperiment(config, { shared });
+  const prepare = await experiment.prepare();
+  const members: Metrics[][] = [];
+  for (let i = 0; i < config.iterations; i++) members.push((await experiment.step()).members);
+  experiment.dispose();
+  return { members, prepare };
+}
+
+describe('a shared preparation', () => {
+  // PPO trains the network; best-of-n reads the evaluator's tables; tabular Nash-MD starts from
+  // evaluator.logProbs(); Chain of Hindsight scores its own conditioned net through the evaluator.
+  it.each(availableMethods())('gives %s the same numbers as preparing alone', async (id) => {
+    const config = defaultConfig({ ...bandit, method: { id } as ConfigInput['method'] });
+    const alone = await run(config);
+    const farm = await prepareFarm(config);
+    const shared = await run(config, farm);
+    farm.dispose();
+    expect(shared.prepare).toEqual(alone.prepare);
+    expect(shared.members).toEqual(alone.members);
+    if (id !== 'sft') expect(shared.members[2][0]['kl/exact']).toBeGreaterThan(0);
+  });
+
+  it('resets a transformer policy to π_ref on the sequence task', async () => {
+    const config = defaultConfig({
+      task: { id: 'helpful' },
+      iterations: 2,
+      sft: { steps: 10, demos: 128 },
+      feedback: { comparisons: 64 },
+      rewardModel: { steps: 5 },
+      preferenceModel: { steps: 5 },
+      method: { id: 'ppo', batchSize: 8, minibatches: 1, epochs: 1 },
+    });
+    const alone = await run(config);
+    const farm = await prepareFarm(config);
+    const shared = await run(config, farm);
+    farm.dispose();
+    expect(shared.members).toEqual(alone.members);
+  });
+
+  it('lends its tensors: experiments free only their own, the farm frees the rest', async () => {
+    const before = tf.memory().numTensors;
+    const farm = await prepareFarm(defaultConfig(bandit));
+    const held = tf.memory().numTensors;
+    expect(held).toBeGreaterThan(before);
+    for (const id of ['ppo', 'dpo', 'sft'] as const) {
+      const first = await run(defaultConfig({ ...bandit, method: { id } }), farm);
+      expect(tf.memory().numTensors).toBe(held);
+      // The farm survived the experiment's dispose: a second run on it gives the same numbers.
+      const second = await run(defaultConfig({ ...bandit, method: { id } }), farm);
+      expect(second.members).toEqual(first.members);
+    }
+    farm.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a config that needs a different preparation, and says why', async () => {
+    const farm = await prepareFarm(defaultConfig(bandit));
+    const other = createExperiment(defaultConfig({ ...bandit, seed: 6 }), { shared: farm });
+    await expect(other.prepare()).rejects.toThrow(/needs its own preparation.*seed/);
+    other.dispose();
+    // A different method and β on the same farm is fine.
+    const ok = createExperiment(defaultConfig({ ...bandit, method: { id: 'dpo', beta: 0.5 } }), { shared: farm });
+    await expect(ok.prepare()).resolves.toBeDefined();
+    ok.dispose();
+    farm.dispose();
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * One preparation, many methods. SFT → feedback → reward and preference models → exact
+ * evaluator do not depend on the method, so a farm table (every method on the same π_ref,
+ * the same judges and the same labelled comparisons, as in AlpacaFarm) prepares once and
+ * runs each method on it: `createExperiment(config, { shared })`. The shared farm owns its
+ * tensors; experiments on it borrow them and free only their own.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Config } from './config';
+import type { ExactEvaluator } from './eval/exact';
+import type { SeqNet } from './models/seq_net';
+import { createNet, createPopulation } from './population';
+import { disposePrepared, prepare, type Prepared } from './prepare';
+import type { PrepareProgress } from './types';
+
+/** A prepared farm that experiments can run on without preparing again. */
+export interface SharedFarm {
+  /** What the preparation depended on (see `farmKey`); an experiment must match it. */
+  readonly key: string;
+  readonly prepared: Prepared;
+  /** Frees the preparation: call once every experiment on it is done. */
+  dispose(): void;
+}
+
+/**
+ * Everything in a config that the preparation depends on: seed(s), task, policy family,
+ * SFT, feedback and judges. Not the method, its β, the iterations or evalEvery.
+ */
+export function farmKey(config: Config): string {
+  const { task, policy, sft, feedback, rewardModel, preferenceModel } = config;
+  const pop = createPopulation(config);
+  const seeds = pop.members.map((m) => m.seed);
+  return JSON.stringify({ task, policy, sft, feedback, rewardModel, preferenceModel, seeds });
+}
+
+/** Prepares the farm `config` describes (its method is ignored). */
+export async function prepareFarm(config: Config, onProgress?: (p: PrepareProgress) => void): Promise<SharedFarm> {
+  const pop = createPopulation(config);
+  // SFT trains this net into π_ref; it is kept because the exact evaluator scores through it.
+  const net = createNet(pop, pop.shape.V, 'policy/init');
+  let prepared: Prepared;
+  try {
+    prepared = await prepare(pop, net, onProgress);
+  } catch (error) {
+    net.dispose();
+    throw error;
+  }
+  return {
+    key: farmKey(config),
+    prepared,
+    dispose() {
+      disposePrepared(prepared);
+      net.dispose();
+    },
+  };
+}
+
+/**
+ * The view of a shared farm an experiment trains on: `policy` is reset to π_ref's
+ * parameters and the exact evaluator scores `policy` instead of the farm's own net.
+ * Throws if the experiment's config needs a different preparation.
+ */
+export function adoptFarm(shared: SharedFarm, config: Config, policy: SeqNet): Prepared {
+  if (farmKey(config) !== shared.key) {
+    throw new Error('This experiment needs its own preparation: its seed, task, policy, SFT, feedback or judge settings differ from the shared farm’s.');
+  }
+  const p = shared.prepared;
+  policy.params.forEach((w, i) => w.assign(p.reference[i]));
+  return { ...p, evaluator: p.evaluator ? bindEvaluator(p.evaluator, policy) : null };
+}
+
+/** `evaluator` judging `policy`'s current parameters; disposing the view frees nothing. */
+function bindEvaluator(evaluator: ExactEvaluator, policy: SeqNet): ExactEvaluator {
+  // Another net (Chain of Hindsight's conditioned view) is scored as asked; by default, `policy`.
+  const logProbs = (params?: readonly tf.Tensor[], net?: SeqNet): tf.Tensor => evaluator.logProbs(params, net ?? policy);
+  return {
+    logProbs,
+    metrics(given) {
+      if (given) return evaluator.metrics(given);
+      const logPi = logProbs();
+      const out = evaluator.metrics(logPi);
+      logPi.dispose();
+      return out;
+    },
+    tables: evaluator.tables,
+    dispose() {},
+  };
+}
