@@ -10,13 +10,23 @@ import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
 import { METHOD_INFO } from './method_info';
 import { optimalPolicy } from './eval/optimum';
+import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, sampleWidth, type PolicyBars } from './eval/samples';
+import { MAX_MATRIX } from './eval/winrate';
 import { sampleTokens } from './models/sample';
 import { createNet, createPopulation, drawGumbel, streams } from './population';
 import { disposePrepared, prepare, type Prepared } from './prepare';
+import { adoptFarm, type SharedFarm } from './farm_shared';
 import { allResponses } from './tasks/task';
 import type { Experiment, ExperimentInfo, IterationResult, MemberSummary, Metrics, PolicyTables, RunSummary, StageReport } from './types';
 
-export function createExperiment(config: Config): Experiment {
+/** How an experiment gets its preparation. */
+export interface ExperimentOptions {
+  /** Run on this already prepared farm (borrowed: the experiment does not dispose it). */
+  shared?: SharedFarm;
+}
+
+export function createExperiment(config: Config, options: ExperimentOptions = {}): Experiment {
+  const { shared } = options;
   const pop = createPopulation(config);
   const { task } = pop;
   const { P } = pop;
@@ -54,15 +64,26 @@ export function createExperiment(config: Config): Experiment {
       refTokens = sampleTokens(policy, out.prompts, gumbel, t.reference);
       gumbel.dispose();
     }
+    // The inspector's samples (member 0) and, on small one-step tasks, the exact policy for the bars ride in the same readback.
+    const k = Math.min(MAX_SAMPLES, out.prompts.shape[1] as number);
+    let inspectRef: tf.Tensor | null = null;
+    if (!t.evaluator) {
+      const gumbel = drawGumbel(pop, streams(pop, `samples/${iteration}`), k);
+      inspectRef = tf.tidy(() => sampleTokens(policy, tf.slice(out.prompts, [0, 0], [P, k]), gumbel, t.reference));
+      gumbel.dispose();
+    }
+    const samplePack = sampleTensors(policy, method!.policyNet ?? policy, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
+    inspectRef?.dispose();
+    const barsTable = t.evaluator && T === 1 && allResponses(task).length <= MAX_MATRIX ? (method!.exactLogProbs?.() ?? t.evaluator.logProbs()) : null;
     const metricTensors = { ...out.metrics, ...exact };
     const names = Object.keys(metricTensors);
     const packed = tf.tidy(() =>
       tf.concat([
         tf.reshape(tf.stack(names.map((n) => metricTensors[n])), [-1]),
-        ...[out.prompts, out.tokens, ...(refTokens ? [refTokens] : [])].map((x) => tf.reshape(tf.cast(x, 'float32'), [-1])),
+        ...[out.prompts, out.tokens, ...(refTokens ? [refTokens] : []), samplePack, ...(barsTable ? [barsTable] : [])].map((x) => tf.reshape(tf.cast(x, 'float32'), [-1])),
       ]),
     );
-    tf.dispose([...Object.values(metricTensors), out.prompts, out.tokens, ...(refTokens ? [refTokens] : [])]);
+    tf.dispose([...Object.values(metricTensors), out.prompts, out.tokens, ...(refTokens ? [refTokens] : []), samplePack, ...(barsTable ? [barsTable] : [])]);
     const data = await packed.data(); // the one readback of the iteration
     packed.dispose();
     marks.push({ name: 'readback', at: performance.now() });
@@ -81,8 +102,18 @@ export function createExperiment(config: Config): Experiment {
       if (refTokens) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(refAt, p * B + b))));
       return m;
     });
+    const samplesAt = refAt + (refTokens ? P * B * T : 0);
+    const barsAt = samplesAt + sampleWidth(k, T, inspectRef !== null);
+    const samples = readSamples(task, data.subarray(samplesAt, barsAt), k, t.evaluator?.tables.reference[0]);
+    let bars: PolicyBars | undefined;
+    if (barsTable && t.evaluator) {
+      const [, nx, N] = barsTable.shape;
+      const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(data.subarray(barsAt + (p * nx + x) * N, barsAt + (p * nx + x + 1) * N))));
+      const betas = latest.map((m, p) => m['ppo/beta'] ?? pop.members[p].beta);
+      bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas);
+    }
     const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
-    return { iteration, members: latest, stages, readbacks: 1 };
+    return { iteration, members: latest, stages, readbacks: 1, samples, ...(bars ? { bars } : {}) };
   }
 
   /** The exact metrics of the method's policy: the network's, or the table it reports. */
@@ -115,7 +146,9 @@ export function createExperiment(config: Config): Experiment {
       return iteration;
     },
     async prepare(onProgress) {
-      preparing ??= prepare(pop, policy, onProgress).then((p) => {
+      // A shared farm is borrowed: the policy starts from its π_ref and nothing is trained again.
+      const ready = () => (shared ? Promise.resolve().then(() => adoptFarm(shared, config, policy)) : prepare(pop, policy, onProgress));
+      preparing ??= ready().then((p) => {
         prepared = p;
         method = createMethod({ pop, policy, reference: p.reference, reward: p.reward, preference: p.preference, feedback: p.feedback, evaluator: p.evaluator }, hp);
         return p;
@@ -143,7 +176,7 @@ export function createExperiment(config: Config): Experiment {
     },
     dispose() {
       policy.dispose();
-      if (prepared) disposePrepared(prepared);
+      if (prepared && !shared) disposePrepared(prepared);
       method?.dispose();
     },
   };

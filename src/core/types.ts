@@ -5,6 +5,9 @@
  */
 import type { Config, Member } from './config';
 import type { FrontierPoint } from './eval/optimum';
+import type { PolicyBars, SampleView } from './eval/samples';
+
+export type { MemberBars, PolicyBars, SampleVerdict, SampleView } from './eval/samples';
 
 /** Metric name → value, names like `reward/gold`, `reward/proxy`, `kl/exact`, `kl/k3`. */
 export type Metrics = Record<string, number>;
@@ -77,6 +80,10 @@ export interface IterationResult {
   stages: StageReport[];
   /** GPU→CPU readbacks this iteration made. */
   readbacks: number;
+  /** A few of member 0's sampled responses, for the sample inspector. */
+  samples?: SampleView[];
+  /** Small one-step tasks: each member's exact policy beside π_ref and π*. */
+  bars?: PolicyBars;
 }
 
 /** Exact distributions per prompt over all V^T responses (enumerable tasks only). */

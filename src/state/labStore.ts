@@ -62,5 +62,10 @@ export function lastIteration(history: readonly IterationResult[]): number {
  * `iteration` event may both carry the same result; the iteration number dedupes them.
  */
 export function appendResult(history: IterationResult[], result: IterationResult): IterationResult[] {
-  return result.iteration > lastIteration(history) ? [...history, result] : history;
+  if (result.iteration <= lastIteration(history)) return history;
+  // Samples and policy bars describe the latest iteration only: older copies would grow the history (and saved runs) for nothing.
+  const last = history[history.length - 1];
+  if (!last || (!last.samples && !last.bars)) return [...history, result];
+  const { samples: _samples, bars: _bars, ...slim } = last;
+  return [...history.slice(0, -1), slim, result];
 }

@@ -1,131 +1,62 @@
 /**
- * The metric charts of a run: proxy reward, gold reward, KL, win rate and losses, one line per
- * population member in a colour stable per member index.
+ * The charts column: a smoothing slider for the per-iteration curves (proxy reward, gold
+ * reward, KL, win rate, losses), the KL–reward plane, gold vs proxy against √KL, the policy
+ * bars on one-step tasks, and the sample inspector. Smoothing changes what is drawn, never
+ * the stored history.
  */
-import { useMemo } from 'react';
-import type { Member } from '../core/config';
-import type { IterationResult } from '../core/types';
+import { useMemo, useState } from 'react';
 import { useLab } from '../state';
-import { chartRows, hasMetric, memberColor, seriesKey } from './chartData';
-import { MetricChart, type LegendItem, type Series } from './MetricChart';
+import { smoothRows } from './chartData';
+import { MetricChart } from './MetricChart';
+import './charts/charts.css';
+import { KlRewardChart } from './charts/KlRewardChart';
+import { membersOf, metricCharts } from './charts/metricSpecs';
+import { OveroptChart } from './charts/OveroptChart';
+import { PolicyBarsChart } from './charts/PolicyBarsChart';
+import { SampleInspector } from './charts/SampleInspector';
 
-/** Grey: line-style entries describe every member's lines, whatever their colour. */
-const STYLE_COLOR = '#4a5261';
+/** TensorBoard's range: 0 (raw) to 0.99 (heavy). */
+const MAX_SMOOTHING = 0.99;
 
-/** One line per member for one metric; `suffix` tells metrics apart when a chart has several. */
-function memberSeries(members: readonly Member[], metric: string, suffix = '', dashed = false, dotted = false): Series[] {
-  return members.map((m) => ({
-    dataKey: seriesKey(metric, m.index),
-    name: suffix ? `${m.label} · ${suffix}` : m.label,
-    color: memberColor(m.index),
-    dashed,
-    dotted,
-  }));
+/** The smoothing control: a slider with its value written beside it. */
+function SmoothingSlider({ value, onChange }: { value: number; onChange: (v: number) => void }) {
+  return (
+    <div className="chart-toolbar">
+      <label htmlFor="chart-smoothing">Smoothing</label>
+      <input id="chart-smoothing" type="range" min={0} max={MAX_SMOOTHING} step={0.01} value={value} onChange={(e) => onChange(Number(e.target.value))} aria-describedby="chart-smoothing-hint" />
+      <output htmlFor="chart-smoothing">{value.toFixed(2)}</output>
+      <span id="chart-smoothing-hint" className="chart-toolbar-hint">
+        Exponential moving average of the per-iteration curves (debiased, as in TensorBoard); the stored numbers stay raw.
+      </span>
+    </div>
+  );
 }
 
-/** The legend: each member's colour, then the line styles when a chart has two metrics. */
-function legendOf(members: readonly Member[], styles: { label: string; dashed: boolean }[] = []): LegendItem[] {
-  return [
-    ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
-    ...styles.map((s) => ({ label: s.label, color: STYLE_COLOR, dashed: s.dashed })),
-  ];
-}
-
-/** Line styles of a chart with an exact curve (solid) and an estimate of it (dashed). */
-function exactAnd(estimate: string): { label: string; dashed: boolean }[] {
-  return [
-    { label: 'exact', dashed: false },
-    { label: estimate, dashed: true },
-  ];
-}
-
-/** Members from the loaded experiment, or placeholders from the results before it is known. */
-function membersOf(info: Member[] | undefined, history: readonly IterationResult[]): Member[] {
-  if (info) return info;
-  const count = history[0]?.members.length ?? 0;
-  return Array.from({ length: count }, (_, index) => ({ index, seed: 0, beta: 0, label: `member ${index + 1}` }));
-}
-
-/** The chart grid; re-derives rows only when the history or the members change. */
+/** The chart grid; re-derives rows only when the history, the members or the smoothing change. */
 export function Charts() {
   const history = useLab((s) => s.history);
-  const infoMembers = useLab((s) => s.info?.members);
-  const members = useMemo(() => membersOf(infoMembers, history), [infoMembers, history]);
-
-  const charts = useMemo(() => {
-    const hasExact = hasMetric(history, 'kl/exact');
-    /** Exact expectation under π where the task is enumerable (solid), the batch's sample mean (dashed). */
-    const rewardChart = (id: string, title: string, metric: string, what: string) => {
-      const exact = hasMetric(history, `${metric}_exact`);
-      return {
-        id,
-        title,
-        caption: exact ? `${what} Solid: exact expectation under the policy; dashed: this iteration’s samples.` : `${what} Mean over this iteration’s samples.`,
-        rows: chartRows(history, exact ? [metric, `${metric}_exact`] : [metric]),
-        series: exact ? [...memberSeries(members, `${metric}_exact`, 'exact'), ...memberSeries(members, metric, 'sampled', true)] : memberSeries(members, metric),
-        legend: legendOf(members, exact ? exactAnd('sampled') : []),
-      };
-    };
-    /** Every `loss/*` the method reports (PPO: policy and value; DPO: its loss; …), solid then dashed. */
-    const lossChart = () => {
-      const keys = [...new Set(history.flatMap((r) => Object.keys(r.members[0] ?? {}).filter((k) => k.startsWith('loss/'))))].sort();
-      const styles = keys.map((k, i) => ({ label: k.slice('loss/'.length), dashed: i > 0 }));
-      return {
-        id: 'loss',
-        title: 'Loss',
-        caption: keys.length || !history.length ? 'The method’s training losses, averaged over the updates of the iteration.' : 'This method reports no training loss (it does not train, or trains in closed form).',
-        rows: chartRows(history, keys),
-        series: keys.flatMap((k, i) => memberSeries(members, k, styles[i].label, i > 0, i > 1)),
-        legend: legendOf(members, keys.length > 1 ? styles : []),
-      };
-    };
-    const klSeries = [
-      ...(hasExact ? memberSeries(members, 'kl/exact', 'exact') : []),
-      ...memberSeries(members, 'kl/k3', 'k3', hasExact),
-    ];
-    return [
-      rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', 'Mean reward-model score: what PPO maximizes.'),
-      rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.'),
-      {
-        id: 'kl',
-        title: 'KL',
-        caption: hasExact
-          ? 'KL(π‖π_ref), how far the policy moved from the SFT reference: exact, and the sampled k3 estimate.'
-          : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).',
-        rows: chartRows(history, ['kl/exact', 'kl/k3']),
-        series: klSeries,
-        legend: legendOf(members, hasExact ? exactAnd('k3 estimate') : []),
-      },
-      {
-        id: 'win-rate',
-        title: 'Win rate vs π_ref',
-        caption: hasMetric(history, 'winrate/worst_case')
-          ? 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool; dotted: the worst case against any single response.'
-          : 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool (AlpacaFarm’s measure).',
-        rows: chartRows(history, ['winrate/vs_ref_gold', 'winrate/vs_ref_pool', 'winrate/worst_case']),
-        series: [
-          ...memberSeries(members, 'winrate/vs_ref_gold', 'gold'),
-          ...memberSeries(members, 'winrate/vs_ref_pool', 'pool', true),
-          ...(hasMetric(history, 'winrate/worst_case') ? memberSeries(members, 'winrate/worst_case', 'worst case', true, true) : []),
-        ],
-        legend: legendOf(members, [
-          { label: 'gold', dashed: false },
-          { label: 'annotator pool', dashed: true },
-          ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case (dotted)', dashed: true }] : []),
-        ]),
-      },
-      lossChart(),
-    ];
-  }, [history, members]);
+  const info = useLab((s) => s.info);
+  const prepared = useLab((s) => s.prepared);
+  const [smoothing, setSmoothing] = useState(0);
+  const members = useMemo(() => membersOf(info?.members, history), [info, history]);
+  const raw = useMemo(() => metricCharts(history, members), [history, members]);
+  const charts = useMemo(() => raw.map((c) => ({ ...c, rows: smoothRows(c.rows, smoothing) })), [raw, smoothing]);
+  const latest = history.length ? history[history.length - 1] : null;
+  const tabular = info?.task.policy === 'tabular' || Boolean(latest?.bars);
 
   return (
     <section className="charts" aria-labelledby="charts-title">
       <h2 id="charts-title" className="visually-hidden">
         Metrics
       </h2>
+      <SmoothingSlider value={smoothing} onChange={setSmoothing} />
       {charts.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}
+      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} />
+      <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
+      {tabular && <PolicyBarsChart bars={latest?.bars ?? null} iteration={latest?.iteration ?? 0} members={members} />}
+      <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} />
     </section>
   );
 }

@@ -1,9 +1,14 @@
 /**
- * One titled line chart of metrics per iteration. The container carries `data-points`
- * (iterations plotted) so end-to-end tests can watch it grow without reading SVG.
+ * One titled line chart of metrics per iteration, in the shared chart frame (PNG export,
+ * legend, `data-points` for tests). `data-first` lists the first series' drawn values so a
+ * test can see smoothing change what is drawn.
  */
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartRow } from './chartData';
+import { ChartFrame, type LegendItem } from './charts/ChartFrame';
+import { AXIS_PROPS, formatTick, formatValue, GRID_COLOR } from './charts/format';
+
+export type { LegendItem } from './charts/ChartFrame';
 
 /** One line: a column of the rows, its legend name, colour and dash style. */
 export interface Series {
@@ -13,13 +18,6 @@ export interface Series {
   dashed?: boolean;
   /** Finer than dashed: a third line style on one chart. */
   dotted?: boolean;
-}
-
-/** A legend entry: a member's colour, or (grey) a line style shared by all members. */
-export interface LegendItem {
-  label: string;
-  color: string;
-  dashed?: boolean;
 }
 
 export interface MetricChartProps {
@@ -37,73 +35,37 @@ export interface MetricChartProps {
   legend: LegendItem[];
 }
 
-/** A short line sample in the series' colour and dash style. */
-function LineSample({ color, dashed }: { color: string; dashed?: boolean }) {
-  return (
-    <svg width="18" height="8" aria-hidden="true" className="legend-line">
-      <line x1="1" y1="4" x2="17" y2="4" stroke={color} strokeWidth="2.5" strokeDasharray={dashed ? '4 3' : undefined} />
-    </svg>
-  );
-}
-
-/** Compact tick labels: 0.000123 → "1.2e-4", 1234 → "1234", 0.5 → "0.5". */
-function formatTick(value: number): string {
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs < 1e-3 || abs >= 1e5) return value.toExponential(1);
-  return String(Number(value.toPrecision(3)));
-}
-
-function formatValue(value: unknown): string {
-  return typeof value === 'number' ? String(Number(value.toPrecision(4))) : String(value);
-}
-
 /** A recharts line chart with animations off, so each new iteration shows at once. */
 export function MetricChart({ title, id, caption, rows, series, legend }: MetricChartProps) {
-  const headingId = `chart-title-${id}`;
+  const first = series[0]?.dataKey;
+  const drawn = first ? rows.map((r) => (r[first] === undefined ? '' : String(Number(r[first].toPrecision(6))))).join(',') : '';
   return (
-    <section className="chart" aria-labelledby={headingId} data-testid={`chart-${id}`} data-points={rows.length}>
-      <h3 id={headingId} className="chart-title">
-        {title}
-      </h3>
-      <p className="chart-caption">{caption}</p>
-      <div className="chart-plot">
-        {rows.length === 0 ? (
-          <p className="chart-empty">No iterations yet: press Step or Play.</p>
-        ) : (
-          <ResponsiveContainer width="100%" height="100%" minHeight={120}>
-            <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-              <CartesianGrid stroke="#e3e6eb" strokeDasharray="3 3" />
-              <XAxis dataKey="iteration" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} tick={{ fontSize: 11, fill: '#3d4451' }} stroke="#8a919e" />
-              <YAxis width={52} tickFormatter={formatTick} tick={{ fontSize: 11, fill: '#3d4451' }} stroke="#8a919e" domain={['auto', 'auto']} />
-              <Tooltip formatter={formatValue} labelFormatter={(label) => `Iteration ${String(label)}`} isAnimationActive={false} />
-              {series.map((s) => (
-                <Line
-                  key={s.dataKey}
-                  dataKey={s.dataKey}
-                  name={s.name}
-                  stroke={s.color}
-                  strokeWidth={2}
-                  strokeDasharray={s.dotted ? '1 3' : s.dashed ? '5 4' : undefined}
-                  // A single iteration is a point, not a line: show dots until lines carry the picture.
-                  dot={rows.length <= 12 ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
-                  connectNulls
-                  isAnimationActive={false}
-                  type="linear"
-                />
-              ))}
-            </LineChart>
-          </ResponsiveContainer>
-        )}
-      </div>
-      <ul className="legend" aria-label={`${title}: legend`}>
-        {legend.map((item) => (
-          <li key={`${item.label}-${item.color}-${item.dashed ? 'd' : 's'}`}>
-            <LineSample color={item.color} dashed={item.dashed} />
-            {item.label}
-          </li>
-        ))}
-      </ul>
-    </section>
+    <ChartFrame id={id} title={title} caption={caption} points={rows.length} legend={legend} data={{ first: drawn }}>
+      {rows.length === 0 ? null : (
+        <ResponsiveContainer width="100%" height="100%" minHeight={120}>
+          <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
+            <XAxis dataKey="iteration" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} {...AXIS_PROPS} />
+            <YAxis width={52} tickFormatter={formatTick} domain={['auto', 'auto']} {...AXIS_PROPS} />
+            <Tooltip formatter={formatValue} labelFormatter={(label) => `Iteration ${String(label)}`} isAnimationActive={false} />
+            {series.map((s) => (
+              <Line
+                key={s.dataKey}
+                dataKey={s.dataKey}
+                name={s.name}
+                stroke={s.color}
+                strokeWidth={2}
+                strokeDasharray={s.dotted ? '1 3' : s.dashed ? '5 4' : undefined}
+                // A single iteration is a point, not a line: show dots until lines carry the picture.
+                dot={rows.length <= 12 ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
+                connectNulls
+                isAnimationActive={false}
+                type="linear"
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </ChartFrame>
   );
 }

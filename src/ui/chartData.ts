@@ -62,3 +62,74 @@ export const MEMBER_COLORS = [
 export function memberColor(index: number): string {
   return MEMBER_COLORS[index % MEMBER_COLORS.length];
 }
+
+/**
+ * TensorBoard's smoothing: an exponential moving average with weight `weight` ∈ [0, 1),
+ * debiased by 1 − weight^n (n = finite values seen) so the curve starts at the first value
+ * instead of being dragged toward 0. Missing and non-finite values stay missing and do not
+ * advance the average.
+ */
+export function smoothSeries(values: readonly (number | undefined)[], weight: number): (number | undefined)[] {
+  if (weight <= 0) return [...values];
+  let last = 0;
+  let n = 0;
+  return values.map((v) => {
+    if (v === undefined || !Number.isFinite(v)) return undefined;
+    last = last * weight + (1 - weight) * v;
+    n += 1;
+    return last / (1 - weight ** n);
+  });
+}
+
+/** Rows with every metric column smoothed over iterations (a new array: the input is untouched). */
+export function smoothRows(rows: readonly ChartRow[], weight: number): ChartRow[] {
+  if (weight <= 0) return rows.map((r) => ({ ...r }));
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'iteration');
+  const out = rows.map((r) => ({ iteration: r.iteration }) as ChartRow);
+  for (const key of keys) {
+    smoothSeries(
+      rows.map((r) => r[key]),
+      weight,
+    ).forEach((v, i) => {
+      if (v !== undefined) out[i][key] = v;
+    });
+  }
+  return out;
+}
+
+/** √KL, the x axis of over-optimization plots (Gao et al. 2022); a negative estimate (k1 can be) counts as 0. */
+export function sqrtKl(kl: number): number {
+  return Math.sqrt(Math.max(kl, 0));
+}
+
+/** One point of a member's path through the KL–reward plane. */
+export interface TrajectoryPoint {
+  iteration: number;
+  kl: number;
+  reward: number;
+}
+
+/**
+ * Member `member`'s path through the (KL, reward) plane: one point per iteration where both
+ * metrics were measured and finite, in iteration order.
+ */
+export function trajectoryRows(history: readonly IterationResult[], member: number, klMetric: string, rewardMetric: string): TrajectoryPoint[] {
+  const out: TrajectoryPoint[] = [];
+  for (const result of history) {
+    const values = result.members[member];
+    const kl = values?.[klMetric];
+    const reward = values?.[rewardMetric];
+    if (kl !== undefined && reward !== undefined && Number.isFinite(kl) && Number.isFinite(reward)) out.push({ iteration: result.iteration, kl, reward });
+  }
+  return out;
+}
+
+/** The best KL metric the history has: exact where the task is enumerated, else the k3 estimate. */
+export function klMetricOf(history: readonly IterationResult[]): 'kl/exact' | 'kl/k3' {
+  return hasMetric(history, 'kl/exact') ? 'kl/exact' : 'kl/k3';
+}
+
+/** A reward metric's exact expectation where the history has it, else the sample mean. */
+export function rewardMetricOf(history: readonly IterationResult[], metric: 'reward/gold' | 'reward/proxy'): string {
+  return hasMetric(history, `${metric}_exact`) ? `${metric}_exact` : metric;
+}

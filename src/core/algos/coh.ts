@@ -227,6 +227,7 @@ export function createCoh(ctx: MethodContext, hp: CohHyper): Method {
   const nTrain = ctx.feedback.train.prompts.shape[1] as number;
   return {
     stages: COH_STAGES,
+    policyNet: state.good,
     iterate: (iteration, mark) => cohIteration(ctx, state, hp, iteration, mark),
     exactLogProbs() {
       if (!ctx.evaluator) throw new Error('Chain of Hindsight: exact log-probabilities need an enumerable task');

@@ -55,6 +55,8 @@ export interface Method {
    * of an enumerable task, [P, n_x, N], used for the exact metrics and the summary tables.
    */
   exactLogProbs?(): tf.Tensor;
+  /** The network that is π_θ when it is not the context's policy (Chain of Hindsight's view given <good>). */
+  readonly policyNet?: SeqNet;
   /** One sentence for a finished stage, from this iteration's numbers (member 0 first). */
   narrate(stage: string, members: Metrics[]): string;
   dispose(): void;

@@ -1,0 +1,92 @@
+/**
+ * The KL–reward plane: each member's trajectory, iteration by iteration, and for enumerable
+ * tasks the exact frontier π*_β ∝ π_ref·exp(r/β) swept over β, the best reward any policy can
+ * reach at each KL. A β sweep shows one trajectory per β heading for its own point on it.
+ */
+import { useMemo, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import type { Member } from '../../core/config';
+import type { FrontierSet, IterationResult } from '../../core/types';
+import { klMetricOf, memberColor, rewardMetricOf, trajectoryRows } from '../chartData';
+import { ChartFrame } from './ChartFrame';
+import { AXIS_PROPS, formatTick, GRID_COLOR } from './format';
+import { frontierCurves, frontierNote, FRONTIER_COLOR } from './frontier';
+
+export interface KlRewardChartProps {
+  history: readonly IterationResult[];
+  members: readonly Member[];
+  /** Per member; null when the task is not enumerated (or before preparation). */
+  frontier: FrontierSet[] | null;
+  taskTitle: string;
+  /** Whether preparation has finished (until then no frontier is known either way). */
+  prepared: boolean;
+}
+
+/** The plane, with a choice of reward: the proxy the method optimises or the hidden gold. */
+export function KlRewardChart({ history, members, frontier, taskTitle, prepared }: KlRewardChartProps) {
+  const [which, setWhich] = useState<'proxy' | 'gold'>('proxy');
+  const klMetric = klMetricOf(history);
+  const rewardMetric = rewardMetricOf(history, `reward/${which}`);
+  const trajectories = useMemo(() => members.map((m) => trajectoryRows(history, m.index, klMetric, rewardMetric)), [history, members, klMetric, rewardMetric]);
+  const maxKl = Math.max(0, ...trajectories.flat().map((p) => p.kl));
+  const curves = useMemo(() => frontierCurves(frontier?.[0] ?? null, which, maxKl), [frontier, which, maxKl]);
+  const drawn = trajectories.filter((t) => t.length > 0).length;
+  const exact = klMetric === 'kl/exact';
+
+  const caption = [
+    `Each run’s path, one point per evaluated iteration: ${exact ? 'exact' : 'sampled k3'} KL(π‖π_ref) across, ${rewardMetric.endsWith('_exact') ? 'exact expected' : 'mean sampled'} ${which} reward up.`,
+    frontierNote(frontier, prepared, taskTitle, which, members.length),
+  ].join(' ');
+  const legend = [
+    ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
+    ...curves.map((c) => ({ label: c.label, color: FRONTIER_COLOR, dashed: c.dashed })),
+  ];
+  const select = (
+    <label className="chart-control">
+      Reward
+      <select value={which} onChange={(e) => setWhich(e.target.value === 'gold' ? 'gold' : 'proxy')}>
+        <option value="proxy">proxy (r_φ)</option>
+        <option value="gold">gold</option>
+      </select>
+    </label>
+  );
+
+  return (
+    <ChartFrame
+      id="kl-reward"
+      title="KL–reward plane"
+      caption={caption}
+      points={history.length}
+      legend={legend}
+      controls={select}
+      data={{ trajectories: drawn, frontier: curves[0]?.points.length ?? 0 }}
+    >
+      {drawn === 0 ? null : (
+        <ResponsiveContainer width="100%" height="100%" minHeight={120}>
+          <LineChart margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
+            <XAxis dataKey="kl" type="number" domain={[0, 'auto']} tickFormatter={formatTick} {...AXIS_PROPS} />
+            <YAxis dataKey="reward" type="number" width={52} tickFormatter={formatTick} domain={['auto', 'auto']} {...AXIS_PROPS} />
+            {curves.map((c) => (
+              <Line key={c.label} data={c.points} dataKey="reward" name={c.label} stroke={FRONTIER_COLOR} strokeWidth={1.5} strokeDasharray={c.dashed ? '5 4' : undefined} dot={false} isAnimationActive={false} type="monotone" />
+            ))}
+            {members.map((m, i) => (
+              <Line
+                key={m.index}
+                data={trajectories[i]}
+                dataKey="reward"
+                name={m.label}
+                stroke={memberColor(m.index)}
+                strokeWidth={2}
+                dot={{ r: 2.5, fill: memberColor(m.index), strokeWidth: 0 }}
+                className="trajectory"
+                isAnimationActive={false}
+                type="linear"
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </ChartFrame>
+  );
+}

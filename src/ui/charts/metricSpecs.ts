@@ -1,0 +1,112 @@
+/**
+ * The per-iteration charts of a run: proxy reward, gold reward, KL, win rate and losses, one
+ * line per population member in a colour stable per member index. Pure: history in, chart
+ * specs out.
+ */
+import type { Member } from '../../core/config';
+import type { IterationResult } from '../../core/types';
+import { chartRows, hasMetric, memberColor, seriesKey } from '../chartData';
+import type { MetricChartProps, Series } from '../MetricChart';
+import type { LegendItem } from './ChartFrame';
+import { STYLE_COLOR } from './format';
+
+/** One line per member for one metric; `suffix` tells metrics apart when a chart has several. */
+function memberSeries(members: readonly Member[], metric: string, suffix = '', dashed = false, dotted = false): Series[] {
+  return members.map((m) => ({
+    dataKey: seriesKey(metric, m.index),
+    name: suffix ? `${m.label} · ${suffix}` : m.label,
+    color: memberColor(m.index),
+    dashed,
+    dotted,
+  }));
+}
+
+/** The legend: each member's colour, then the line styles when a chart has two metrics. */
+function legendOf(members: readonly Member[], styles: { label: string; dashed: boolean }[] = []): LegendItem[] {
+  return [
+    ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
+    ...styles.map((s) => ({ label: s.label, color: STYLE_COLOR, dashed: s.dashed })),
+  ];
+}
+
+/** Line styles of a chart with an exact curve (solid) and an estimate of it (dashed). */
+function exactAnd(estimate: string): { label: string; dashed: boolean }[] {
+  return [
+    { label: 'exact', dashed: false },
+    { label: estimate, dashed: true },
+  ];
+}
+
+/** Members from the loaded experiment, or placeholders from the results before it is known. */
+export function membersOf(info: Member[] | undefined, history: readonly IterationResult[]): Member[] {
+  if (info) return info;
+  const count = history[0]?.members.length ?? 0;
+  return Array.from({ length: count }, (_, index) => ({ index, seed: 0, beta: 0, label: `member ${index + 1}` }));
+}
+
+/** The per-iteration charts for a history, in page order. */
+export function metricCharts(history: readonly IterationResult[], members: readonly Member[]): MetricChartProps[] {
+  const hasExact = hasMetric(history, 'kl/exact');
+  /** Exact expectation under π where the task is enumerable (solid), the batch's sample mean (dashed). */
+  const rewardChart = (id: string, title: string, metric: string, what: string) => {
+    const exact = hasMetric(history, `${metric}_exact`);
+    return {
+      id,
+      title,
+      caption: exact ? `${what} Solid: exact expectation under the policy; dashed: this iteration’s samples.` : `${what} Mean over this iteration’s samples.`,
+      rows: chartRows(history, exact ? [metric, `${metric}_exact`] : [metric]),
+      series: exact ? [...memberSeries(members, `${metric}_exact`, 'exact'), ...memberSeries(members, metric, 'sampled', true)] : memberSeries(members, metric),
+      legend: legendOf(members, exact ? exactAnd('sampled') : []),
+    };
+  };
+  /** Every `loss/*` the method reports (PPO: policy and value; DPO: its loss; …), solid then dashed. */
+  const lossChart = () => {
+    const keys = [...new Set(history.flatMap((r) => Object.keys(r.members[0] ?? {}).filter((k) => k.startsWith('loss/'))))].sort();
+    const styles = keys.map((k, i) => ({ label: k.slice('loss/'.length), dashed: i > 0 }));
+    return {
+      id: 'loss',
+      title: 'Loss',
+      caption: keys.length || !history.length ? 'The method’s training losses, averaged over the updates of the iteration.' : 'This method reports no training loss (it does not train, or trains in closed form).',
+      rows: chartRows(history, keys),
+      series: keys.flatMap((k, i) => memberSeries(members, k, styles[i].label, i > 0, i > 1)),
+      legend: legendOf(members, keys.length > 1 ? styles : []),
+    };
+  };
+  const klSeries = [
+    ...(hasExact ? memberSeries(members, 'kl/exact', 'exact') : []),
+    ...memberSeries(members, 'kl/k3', 'k3', hasExact),
+  ];
+  return [
+    rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', 'Mean reward-model score: what PPO maximizes.'),
+    rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.'),
+    {
+      id: 'kl',
+      title: 'KL',
+      caption: hasExact
+        ? 'KL(π‖π_ref), how far the policy moved from the SFT reference: exact, and the sampled k3 estimate.'
+        : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).',
+      rows: chartRows(history, ['kl/exact', 'kl/k3']),
+      series: klSeries,
+      legend: legendOf(members, hasExact ? exactAnd('k3 estimate') : []),
+    },
+    {
+      id: 'win-rate',
+      title: 'Win rate vs π_ref',
+      caption: hasMetric(history, 'winrate/worst_case')
+        ? 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool; dotted: the worst case against any single response.'
+        : 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool (AlpacaFarm’s measure).',
+      rows: chartRows(history, ['winrate/vs_ref_gold', 'winrate/vs_ref_pool', 'winrate/worst_case']),
+      series: [
+        ...memberSeries(members, 'winrate/vs_ref_gold', 'gold'),
+        ...memberSeries(members, 'winrate/vs_ref_pool', 'pool', true),
+        ...(hasMetric(history, 'winrate/worst_case') ? memberSeries(members, 'winrate/worst_case', 'worst case', true, true) : []),
+      ],
+      legend: legendOf(members, [
+        { label: 'gold', dashed: false },
+        { label: 'annotator pool', dashed: true },
+        ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case (dotted)', dashed: true }] : []),
+      ]),
+    },
+    lossChart(),
+  ];
+}
