@@ -67,3 +67,14 @@ export async function chartPoints(page: Page, name: string): Promise<number> {
 }
 
 export const CHARTS = ['proxy-reward', 'gold-reward', 'kl', 'loss'] as const;
+
+/**
+ * Switches a ready page to the CPU backend: SwiftShader's first WebGPU step compiles shaders
+ * for a minute on a busy machine, and specs about saving, sharing and embedding need numbers,
+ * not a particular backend (run.spec.ts and methods.spec.ts cover WebGPU).
+ */
+export async function useCpu(page: Page): Promise<void> {
+  await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
+  await expect(badge(page)).toHaveText(/^CPU/);
+  await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled();
+}

@@ -1,6 +1,9 @@
 /** Share links: the config lives in the hash, and a damaged link is reported, not trusted. */
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { configOfHash, counter, smallConfigHash, waitReady } from './helpers';
+import LZString from 'lz-string';
+import { defaultConfig } from '../src/core/config';
+import { configOfHash, counter, smallConfigHash, useCpu, waitReady } from './helpers';
 
 test('changing β in the form rewrites the share link', async ({ page }) => {
   await page.goto(`/${smallConfigHash()}`);
@@ -35,4 +38,57 @@ test('a damaged link shows a clear alert and the lab opens with its defaults', a
 
   // Training itself with the defaults is not run here: their preparation (800 Adam steps)
   // takes minutes in software; run.spec.ts steps small configs on WebGPU and CPU.
+});
+
+test('a copied link reproduces the same metrics in a fresh page on the same backend', async ({ browser, page, context }) => {
+  test.setTimeout(240_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto(`/${smallConfigHash({ iterations: 2, seed: 11 })}`);
+  await waitReady(page);
+  await useCpu(page);
+  const backend = await page.getByRole('banner').getByRole('status').textContent();
+
+  /** Steps twice and returns every member's metrics per iteration, from the exported run file. */
+  const trainAndExport = async (p: typeof page): Promise<Record<string, number>[][]> => {
+    const stepButton = p.getByRole('button', { name: 'Step', exact: true });
+    for (const i of [1, 2]) {
+      await expect(stepButton).toBeEnabled();
+      await stepButton.click();
+      await expect(counter(p)).toHaveText(`Iteration ${i} / 2`);
+    }
+    const item = p.getByRole('region', { name: 'Saved runs' }).getByRole('listitem', { name: 'ppo on bandit' });
+    const [download] = await Promise.all([p.waitForEvent('download'), item.getByRole('button', { name: 'Export JSON' }).click()]);
+    const file = JSON.parse(readFileSync(await download.path(), 'utf8')) as { iterations: { members: Record<string, number>[] }[] };
+    return file.iterations.map((r) => r.members);
+  };
+  const first = await trainAndExport(page);
+
+  await page.getByRole('button', { name: 'Copy link' }).click();
+  await expect(page.getByText('Link copied')).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(await page.evaluate(() => location.href));
+
+  // A fresh context: no saved runs, no state shared with the first page.
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  await other.goto(link);
+  await waitReady(other);
+  await useCpu(other);
+  await expect(other.getByRole('banner').getByRole('status')).toHaveText(backend ?? '');
+  await expect(other.getByRole('region', { name: 'Saved runs' })).toContainText('No runs yet');
+  const second = await trainAndExport(other);
+  expect(second).toHaveLength(2);
+  expect(second[1][0]['reward/gold']).toEqual(expect.any(Number));
+  expect(second).toEqual(first);
+  await fresh.close();
+});
+
+test('a link whose config was edited into an invalid one is refused with the reason', async ({ page }) => {
+  const tampered = `#c=${LZString.compressToEncodedURIComponent(JSON.stringify({ ...defaultConfig(), seed: -1 }))}`;
+  await page.goto(`/${tampered}`);
+  await expect(page.getByRole('alert')).toContainText('This link is damaged or was edited: ');
+  await expect(page.getByRole('alert')).toContainText('seed');
+  await waitReady(page);
+  await expect(counter(page)).toHaveText('Iteration 0 / 60');
+  await expect.poll(() => page.evaluate(() => location.hash)).not.toBe(tampered);
 });

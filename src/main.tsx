@@ -1,7 +1,7 @@
 /** Entry point: mounts the lab and starts the engine (a Web Worker) once. */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { initLab } from './state';
+import { initLab, startRunHistory } from './state';
 import { App } from './ui/App';
 import './ui/styles.css';
 
@@ -14,3 +14,5 @@ createRoot(root).render(
 );
 // Outside React: StrictMode runs effects twice in development, and the engine must start once.
 void initLab();
+// Runs are kept in IndexedDB even when an embed hides the history panel.
+void startRunHistory();

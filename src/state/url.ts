@@ -5,6 +5,7 @@
  */
 import type { Config } from '../core/config';
 import { decodeShare, encodeConfig } from '../core/share';
+import { embedSuffix, pageEmbed } from './embed';
 
 /** Whether a hash carries a share payload at all (`#c=…`, possibly among other params). */
 export function hasSharePayload(hash: string): boolean {
@@ -43,7 +44,8 @@ export function hashFor(config: Config): string {
  */
 export function writeHash(config: Config): void {
   if (typeof window === 'undefined') return;
-  const hash = hashFor(config);
+  // Embed parameters (`&hide=…`) stay in the link, validated, so a shared embed stays one.
+  const hash = hashFor(config) + embedSuffix(pageEmbed());
   if (window.location.hash === hash) return;
   window.history.replaceState(window.history.state, '', hash);
 }

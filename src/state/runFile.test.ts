@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig } from '../core/config';
+import type { IterationResult } from '../core/types';
+import { cleanName, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
+
+function iteration(n: number, members: Record<string, number>[]): IterationResult {
+  return { iteration: n, members, stages: [{ name: 'sample', narration: 'drew 16 replies', ms: 3 }], readbacks: 2 };
+}
+
+function run(overrides: Partial<SavedRun> = {}): SavedRun {
+  return {
+    id: 'a',
+    name: 'PPO, β = 0.05',
+    createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+    updatedAt: Date.UTC(2026, 0, 2, 3, 4, 9),
+    backend: 'WebGPU · swiftshader (software)',
+    config: defaultConfig({ seed: 3, iterations: 2, method: { id: 'dpo' } }),
+    iterations: [
+      iteration(1, [{ 'reward/gold': 0.5, 'kl/k3': 0.01 }, { 'reward/gold': 0.25, 'kl/k3': 0.02 }]),
+      iteration(2, [{ 'reward/gold': 0.75, 'kl/k3': 0.03, 'kl/exact': 0.04 }, { 'reward/gold': 0.5, 'kl/k3': 0.05 }]),
+    ],
+    ...overrides,
+  };
+}
+
+/** A valid file's JSON with one field changed by `edit`. */
+function edited(edit: (file: Record<string, unknown>) => void): string {
+  const file = JSON.parse(toRunFile(run())) as Record<string, unknown>;
+  edit(file);
+  return JSON.stringify(file);
+}
+
+describe('run files', () => {
+  it('round-trips a run through JSON under a new id', () => {
+    const original = run();
+    const back = parseRunFile(toRunFile(original), 'b', 99);
+    expect(back).toEqual({ ...original, id: 'b', updatedAt: 99 });
+  });
+
+  it.each([
+    ['not JSON', '{"format":', 'not valid JSON'],
+    ['another JSON document', '{"hello": 1}', 'not an Alignment Lab run file'],
+    ['a newer format', edited((f) => (f.version = 2)), 'only run files of version 1'],
+    ['an infinite metric (JSON has no Infinity, so a string)', edited((f) => ((f.iterations as { members: unknown[] }[])[0].members = [{ 'reward/gold': 'Infinity' }])), 'iterations.0.members.0.reward/gold'],
+    ['a negative β in the config', edited((f) => ((f.config as { method: { beta: number } }).method.beta = -1)), "run's config is not valid"],
+    ['iterations out of order', edited((f) => (f.iterations as unknown[]).reverse()), 'iterations must increase'],
+  ])('refuses %s with a clear message', (_what, text, message) => {
+    expect(() => parseRunFile(text, 'b', 0)).toThrow(RunFileError);
+    expect(() => parseRunFile(text, 'b', 0)).toThrow(message);
+  });
+
+  it('keeps an imported name on one line and short, falling back to method on task', () => {
+    expect(parseRunFile(edited((f) => (f.name = `  two\nlines ${'x'.repeat(200)}`)), 'b', 0).name).toBe(`two lines ${'x'.repeat(70)}`);
+    expect(parseRunFile(edited((f) => (f.name = '   ')), 'b', 0).name).toBe('dpo on bandit');
+    expect(cleanName('<b>bold</b>')).toBe('<b>bold</b>'); // kept as text; React escapes it
+  });
+
+  it('writes one CSV row per iteration × member and one column per metric', () => {
+    expect(toMetricsCsv(run()).split('\n')).toEqual([
+      'iteration,member,kl/exact,kl/k3,reward/gold',
+      '1,0,,0.01,0.5',
+      '1,1,,0.02,0.25',
+      '2,0,0.04,0.03,0.75',
+      '2,1,,0.05,0.5',
+      '',
+    ]);
+  });
+
+  it('quotes CSV headers that hold commas or quotes', () => {
+    const csv = toMetricsCsv(run({ iterations: [iteration(1, [{ 'a,b': 1, 'say "hi"': 2 }])] }));
+    expect(csv.split('\n')[0]).toBe('iteration,member,"a,b","say ""hi"""');
+  });
+
+  it.each([
+    ['PPO, β = 0.05', 'ppo-0-05'],
+    ['../../etc/passwd', 'etc-passwd'],
+    ['ββ', 'run'],
+  ])('file stem of %j is %j', (name, stem) => {
+    expect(fileStem(name)).toBe(stem);
+  });
+});
