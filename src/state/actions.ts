@@ -192,14 +192,17 @@ export async function step(): Promise<void> {
   if (result && mine === epoch) set((s) => ({ history: appendResult(s.history, result) }));
 }
 
-/** Runs iterations until paused or finished; they arrive as `iteration` events. */
-export function play(): void {
+/**
+ * Runs iterations until paused or finished; they arrive as `iteration` events.
+ * @param delayMs pause between iterations (the speed control's slow motion); 0 by default.
+ */
+export function play(delayMs = 0): void {
   wantPlay = true;
   set({ notice: null });
   void request('Play', async (e) => {
     if (!wantPlay) return;
     // Not awaited: the queue must stay free while the engine plays, and Pause bypasses it.
-    e.play().catch((error: unknown) => set({ error: `Play failed: ${messageOf(error)}` }));
+    e.play(delayMs).catch((error: unknown) => set({ error: `Play failed: ${messageOf(error)}` }));
   });
 }
 

@@ -4,4 +4,36 @@
  */
 export { useLab, lastIteration, appendResult, initialLabState, type LabState, type StageProgress } from './labStore';
 export { initLab, disposeLab, setConfig, step, play, pause, reset, setBackend, dismissError, showError, type EngineFactory } from './actions';
+export {
+  useStepper,
+  currentWalk,
+  runAvailability,
+  stepStage,
+  stepIteration,
+  playAtSpeed,
+  togglePlay,
+  setSpeed,
+  followPlayback,
+  SPEEDS,
+  SPEED_IDS,
+  type Speed,
+  type StageWalk,
+  type RunAvailability,
+} from './stepper';
 export type { BackendChoice, BackendInfo, BackendName, EngineStatus } from '../engine/protocol';
+export {
+  useRuns,
+  startRunHistory,
+  renameRun,
+  deleteRun,
+  undoDelete,
+  reopenRun,
+  toggleCompare,
+  toggleVisible,
+  exportRun,
+  importRunText,
+  type RunsState,
+  type ExportFile,
+} from './runStore';
+export { defaultRunName, type SavedRun } from './runFile';
+export { readEmbed, pageEmbed, embedNotice, EMBED_PANELS, type EmbedPanel, type EmbedParams } from './embed';

@@ -8,26 +8,44 @@ import { ConfigPanel } from './ConfigPanel';
 import { ErrorAlert } from './ErrorAlert';
 import { FarmPanel } from './FarmPanel';
 import { RunControls } from './RunControls';
+import { ScenarioPicker } from './ScenarioPicker';
+import { ComparePanel } from './ComparePanel';
+import { HistoryPanel } from './HistoryPanel';
+import { ShareButton } from './ShareButton';
+import { embedNotice } from '../state';
+import { useEmbed } from './useEmbed';
 
 /** The whole lab. */
 export function App() {
+  // Embed links (`&hide=…`) leave chosen panels out, for course pages.
+  const embed = useEmbed();
+  const embedMessage = embedNotice(embed);
   return (
-    <div className="app">
-      <header className="app-header">
+    <div className={embed.shows('settings') ? 'app' : 'app app-no-sidebar'}>
+      <header className="app-header" hidden={!embed.shows('header')}>
         <h1 className="app-title">Alignment Lab</h1>
         <p className="app-tagline">Learning from feedback on AlpacaFarm-style toy tasks, trained in this tab</p>
+        <ShareButton />
         <BackendBadge />
       </header>
       {/* Above both columns: on a tablet the settings stack first, and a damaged-link message must still be seen first. */}
       <ErrorAlert />
-      <aside className="sidebar" aria-label="Settings">
+      <aside className="sidebar" aria-label="Settings" hidden={!embed.shows('settings')}>
+        <ScenarioPicker />
         <ConfigPanel />
       </aside>
       <main className="main">
+        {embedMessage && (
+          <p className="notice embed-notice" role="status">
+            {embedMessage}
+          </p>
+        )}
         <BackendFallbackNotice />
         <RunControls />
         <Charts />
-        <FarmPanel />
+        {embed.shows('feedback') && <FarmPanel />}
+        {embed.shows('compare') && <ComparePanel />}
+        {embed.shows('history') && <HistoryPanel />}
       </main>
     </div>
   );

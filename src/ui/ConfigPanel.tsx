@@ -128,7 +128,7 @@ export function ConfigPanel() {
         <DraftField
           label="Iterations"
           inputMode="numeric"
-          hint={`PPO iterations in a run (each samples a batch, then updates). Default ${DEFAULTS.iterations}.`}
+          hint={`Iterations of the method in a run (each runs its stages once: e.g. sample, score, update). Default ${DEFAULTS.iterations}. With a small β, later iterations drift further from π_ref: watch KL.`}
           value={String(config.iterations)}
           onCommit={number('Iterations', (iterations) => setConfig({ iterations }))}
         />
@@ -138,7 +138,7 @@ export function ConfigPanel() {
         <DraftField
           label="Comparisons"
           inputMode="numeric"
-          hint={`Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}.`}
+          hint={`Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}. Fewer pairs: watch the judges’ held-out accuracy drop and gold fall behind proxy.`}
           value={String(config.feedback.comparisons)}
           onCommit={number('Comparisons', (comparisons) => setConfig({ feedback: { ...config.feedback, comparisons } }))}
         />

@@ -1,10 +1,28 @@
 /**
- * Step / Play / Pause / Reset, the iteration counter, the run status and the progress of
- * the preparation stages (SFT of the reference policy, the Bradley–Terry reward model, and
- * the pairwise preference model core trains beside it).
+ * Step / Next stage / Play / Pause / Reset, the play speed, the iteration counter, the run
+ * status and the progress of everything that takes more than a moment: the preparation
+ * stages (SFT of the reference policy, the Bradley–Terry reward model, the pairwise
+ * preference model) and the first iteration, which compiles the GPU shaders.
  */
 import type { PrepareProgress } from '../core/types';
-import { lastIteration, pause, play, reset, step, useLab, type EngineStatus } from '../state';
+import {
+  lastIteration,
+  pause,
+  playAtSpeed,
+  reset,
+  runAvailability,
+  setSpeed,
+  SPEED_IDS,
+  SPEEDS,
+  stepIteration,
+  stepStage,
+  useLab,
+  useStepper,
+  type EngineStatus,
+  type Speed,
+} from '../state';
+import { ShortcutList, useKeyboardShortcuts } from './Shortcuts';
+import { StageStepper } from './StageStepper';
 
 /** Status words for people. */
 function statusText(status: EngineStatus, iteration: number, total: number, loaded: boolean): string {
@@ -61,56 +79,91 @@ function StageBar({ id, label, plannedSteps, progress }: StageBarProps) {
   );
 }
 
+/** The first iteration of a page compiles the shaders it needs: seconds on a software GPU. */
+function firstStepText(backend: string | undefined): string {
+  return backend === 'webgpu'
+    ? 'Compiling shaders: the first step on the GPU takes a few seconds…'
+    : 'Running the first iteration…';
+}
+
 /** The run bar above the charts. */
 export function RunControls() {
+  useKeyboardShortcuts();
   const status = useLab((s) => s.status);
   const pending = useLab((s) => s.pending);
-  const loaded = useLab((s) => s.info !== null);
-  const iteration = useLab((s) => lastIteration(s.history));
-  const total = useLab((s) => s.config.iterations);
-  const sftSteps = useLab((s) => s.config.sft.steps);
-  const rmSteps = useLab((s) => s.config.rewardModel.steps);
-  const pmSteps = useLab((s) => s.config.preferenceModel.steps);
+  const info = useLab((s) => s.info);
+  const history = useLab((s) => s.history);
+  const config = useLab((s) => s.config);
   const progress = useLab((s) => s.progress);
   const notice = useLab((s) => s.notice);
+  const backend = useLab((s) => s.backend?.name);
+  const stepper = useStepper((s) => s);
+  const { loaded, playing, canRun, canStepStage } = runAvailability({ status, pending, info, history, config }, stepper);
+  const iteration = lastIteration(history);
+  const total = config.iterations;
+  const stepperRunning = stepper.running;
+  const speed = stepper.speed;
 
-  const playing = status === 'playing';
-  const finished = iteration >= total || status === 'done';
-  // Not blocked by 'error': the engine keeps its last good state, so Step retries.
-  const canRun = loaded && !playing && pending === 0 && !finished;
+  const working = loaded && (pending > 0 || playing || stepperRunning);
+  const firstStep = working && iteration === 0 && status !== 'preparing' && status !== 'error';
+  const statusLine = firstStep ? firstStepText(backend) : pending > 0 && !playing && status !== 'preparing' && loaded ? 'Working…' : statusText(status, iteration, total, loaded);
 
   return (
     <section className="run" aria-labelledby="run-title">
       <h2 id="run-title" className="visually-hidden">
         Run
       </h2>
-      <div className="run-row">
+      <div className="run-bar">
         <div className="buttons">
-          <button type="button" onClick={() => void step()} disabled={!canRun}>
+          <button type="button" onClick={() => void stepIteration()} disabled={!canRun} aria-keyshortcuts="ArrowRight">
             Step
           </button>
-          <button type="button" className="primary" onClick={play} disabled={!canRun}>
+          <button type="button" onClick={() => void stepStage()} disabled={!canStepStage} aria-keyshortcuts="S">
+            Next stage
+          </button>
+          <button type="button" className="primary" onClick={playAtSpeed} disabled={!canRun} aria-keyshortcuts="Space">
             Play
           </button>
-          <button type="button" onClick={() => void pause()} disabled={!playing}>
+          <button type="button" onClick={() => void pause()} disabled={!playing} aria-keyshortcuts="Space">
             Pause
           </button>
-          <button type="button" onClick={() => void reset()} disabled={!loaded}>
+          <button type="button" onClick={() => void reset()} disabled={!loaded} aria-keyshortcuts="R">
             Reset
           </button>
         </div>
+        <label className="speed">
+          <span className="speed-label">Speed</span>
+          <select value={speed} onChange={(e) => void setSpeed(e.target.value as Speed)} aria-describedby="speed-hint">
+            {SPEED_IDS.map((id) => (
+              <option key={id} value={id}>
+                {SPEEDS[id].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {/* Outside the label, so that the select's name stays "Speed". */}
+        <span id="speed-hint" className="visually-hidden">
+          The pause between iterations while playing; slow motion also walks through each iteration’s stages.
+        </span>
         <p className="counter" data-testid="iteration-counter">
           Iteration {iteration} / {total}
         </p>
         <p className="run-status" data-testid="run-status" aria-live="polite">
-          {pending > 0 && !playing && status !== 'preparing' && loaded ? 'Working…' : statusText(status, iteration, total, loaded)}
+          {statusLine}
         </p>
       </div>
+      {firstStep && (
+        <div className="bar bar-indeterminate" role="progressbar" aria-label="First iteration" aria-valuetext={firstStepText(backend)}>
+          <div className="bar-fill" />
+        </div>
+      )}
       <div className="stages">
-        <StageBar id="stage-sft" label="SFT (reference policy)" plannedSteps={sftSteps} progress={progress.sft} />
-        <StageBar id="stage-rm" label="Reward model" plannedSteps={rmSteps} progress={progress.reward_model} />
-        <StageBar id="stage-pm" label="Preference model" plannedSteps={pmSteps} progress={progress.preference_model} />
+        <StageBar id="stage-sft" label="SFT (reference policy)" plannedSteps={config.sft.steps} progress={progress.sft} />
+        <StageBar id="stage-rm" label="Reward model" plannedSteps={config.rewardModel.steps} progress={progress.reward_model} />
+        <StageBar id="stage-pm" label="Preference model" plannedSteps={config.preferenceModel.steps} progress={progress.preference_model} />
       </div>
+      <StageStepper />
+      <ShortcutList />
       {notice && <p className="notice">{notice}</p>}
     </section>
   );

@@ -1,0 +1,147 @@
+/**
+ * Guided scenarios: presets that each teach one idea. Pure data — a title, two sentences, what
+ * to watch, a paper to read, and a full config (validated by `parseConfig` when this module
+ * loads, and by a unit test) that the page loads through its ordinary config path, so the
+ * address bar becomes the scenario's share link.
+ *
+ * Preparation is kept short (tens of SFT / judge steps, tabular policies where the idea allows)
+ * so that a scenario shows its effect within a few iterations on a software GPU.
+ */
+import { defaultConfig, type Config, type ConfigInput } from './config';
+
+export interface Scenario {
+  /** Stable, URL-safe id. */
+  id: string;
+  title: string;
+  /** Exactly two sentences: the idea, then what this preset does to show it. */
+  explanation: readonly [string, string];
+  /** What to look at on the charts while it runs. */
+  watch: string;
+  /** A paper or post that explains the idea. */
+  reference: { label: string; url: string };
+  config: Config;
+}
+
+/** Short preparation shared by the tabular scenarios: the judges are trained well enough to be interesting, quickly. */
+const QUICK_PREP = {
+  sft: { demos: 512, steps: 60, batchSize: 64 },
+  rewardModel: { steps: 80, batchSize: 64 },
+  preferenceModel: { steps: 40, batchSize: 64 },
+} satisfies Partial<ConfigInput>;
+
+/** The farm's comparisons and seed shared by the DPO and PPO presets, so the two see the same data. */
+const SHARED_FARM = { seed: 7, feedback: { comparisons: 1000, labelNoise: 0.25 } } satisfies Partial<ConfigInput>;
+
+function scenario(spec: Omit<Scenario, 'config'> & { config: Partial<ConfigInput> }): Scenario {
+  return { ...spec, config: defaultConfig(spec.config) };
+}
+
+/** The presets, in the order the picker lists them. */
+export const SCENARIOS: readonly Scenario[] = [
+  scenario({
+    id: 'overoptimization',
+    title: 'Reward over-optimisation',
+    explanation: [
+      'A learned reward model is only a proxy: push a policy hard enough against it and the policy finds what the proxy pays for that people do not want.',
+      'PPO with a tiny KL coefficient (β = 0.003) on the helpful task learns to pad its replies, which the reward model likes and the gold reward punishes.',
+    ],
+    watch: 'Proxy reward keeps climbing while gold reward peaks after a few iterations and falls back.',
+    reference: { label: 'Gao, Schulman, Hilton 2022: Scaling laws for reward model overoptimization', url: 'https://arxiv.org/abs/2210.10760' },
+    config: {
+      task: { id: 'helpful' },
+      iterations: 20,
+      sft: { steps: 150 },
+      preferenceModel: { steps: 10 },
+      method: { id: 'ppo', beta: 0.003 },
+    },
+  }),
+  scenario({
+    id: 'beta-sweep',
+    title: 'β too small or too large',
+    explanation: [
+      'The KL coefficient β sets how far the policy may move from the reference: too small and it chases every quirk of the reward model, too large and it hardly learns.',
+      'This trains three PPO runs side by side on the customer-service bandit, with β = 0.01, 0.1 and 1, on the same seed.',
+    ],
+    watch: 'The β = 0.01 run reaches the highest proxy reward and KL; β = 1 stays near the SFT policy; compare their gold reward.',
+    reference: { label: 'Ziegler et al. 2019: Fine-tuning language models from human preferences', url: 'https://arxiv.org/abs/1909.08593' },
+    config: {
+      ...QUICK_PREP,
+      task: { id: 'bandit' },
+      iterations: 30,
+      method: { id: 'ppo', beta: 0.1, batchSize: 32 },
+      sweep: { kind: 'beta', values: [0.01, 0.1, 1] },
+    },
+  }),
+  scenario({
+    id: 'dpo-offline',
+    title: 'DPO on the farm’s pairs (compare with PPO)',
+    explanation: [
+      'DPO skips the reward model and the sampling: it raises the log-probability ratio of each chosen reply over the rejected one, on the labelled pairs alone.',
+      'This runs DPO with β = 0.1 on the bandit’s 1,000 comparisons; the next scenario runs PPO with the same β on the same seed and comparisons.',
+    ],
+    watch: 'KL and gold reward after 30 iterations; then load the PPO scenario and compare the same charts.',
+    reference: { label: 'Rafailov et al. 2023: Direct Preference Optimization', url: 'https://arxiv.org/abs/2305.18290' },
+    config: { ...QUICK_PREP, ...SHARED_FARM, task: { id: 'bandit' }, iterations: 30, method: { id: 'dpo', beta: 0.1 } },
+  }),
+  scenario({
+    id: 'ppo-same-data',
+    title: 'PPO on the same pairs (compare with DPO)',
+    explanation: [
+      'PPO learns from the same comparisons only through the reward model fitted to them, then samples fresh replies and scores them.',
+      'Same task, seed, comparisons and β = 0.1 as the DPO scenario, so any difference comes from the method.',
+    ],
+    watch: 'PPO samples its own replies, so its KL grows more smoothly; compare gold reward at equal KL.',
+    reference: { label: 'Ouyang et al. 2022: Training language models to follow instructions (InstructGPT)', url: 'https://arxiv.org/abs/2203.02155' },
+    config: { ...QUICK_PREP, ...SHARED_FARM, task: { id: 'bandit' }, iterations: 30, method: { id: 'ppo', beta: 0.1, batchSize: 32 } },
+  }),
+  scenario({
+    id: 'intransitive-nash',
+    title: 'Intransitive preferences and Nash-MD',
+    explanation: [
+      'When preferences go in a circle (rock ≻ scissors ≻ paper ≻ rock) no single reward can represent them, and a policy that commits to one reply is beaten by another.',
+      'Nash-MD plays the policy against a mixture of itself and the reference under a pairwise preference model, and converges to the regularised Nash mixture.',
+    ],
+    watch: 'The worst-case win rate stays near 0.5 for Nash-MD; switch Method to PPO and watch it drop.',
+    reference: { label: 'Munos et al. 2023: Nash learning from human feedback', url: 'https://arxiv.org/abs/2312.00886' },
+    config: { ...QUICK_PREP, preferenceModel: { steps: 80, batchSize: 64 }, task: { id: 'cycle' }, iterations: 30, method: { id: 'nash_md', tau: 0.05 } },
+  }),
+  scenario({
+    id: 'chain-of-hindsight',
+    title: 'Chain of Hindsight: learning from negative feedback',
+    explanation: [
+      'Chain of Hindsight keeps both halves of every comparison: the preferred reply becomes an example of “good”, the rejected one an example of “bad”, and the model is fine-tuned on both.',
+      'This trains it on the same bandit pairs as the DPO and PPO scenarios, with no reward model and no sampled scores, then answers conditioned on “good”.',
+    ],
+    watch: 'Gold reward and win rate rising above the SFT policy’s, with KL growing only as far as the winners’ distribution.',
+    reference: { label: 'Liu, Sferrazza, Abbeel 2023: Chain of Hindsight aligns language models with feedback', url: 'https://arxiv.org/abs/2302.02676' },
+    config: { ...QUICK_PREP, ...SHARED_FARM, task: { id: 'bandit' }, iterations: 30, method: { id: 'coh' } },
+  }),
+  scenario({
+    id: 'annotator-noise',
+    title: 'Annotator noise and the number of comparisons',
+    explanation: [
+      'A reward model is only as good as its labels: with few comparisons and many coin-toss labels it learns the noise, and the policy optimises that.',
+      'Here only 64 comparisons are labelled and 80% of them are replaced by a coin toss; raise Comparisons to 2000 or lower Label noise and run again.',
+    ],
+    watch: 'The reward model’s held-out accuracy, and gold reward falling behind proxy reward.',
+    reference: { label: 'Dubois et al. 2023: AlpacaFarm', url: 'https://arxiv.org/abs/2305.14387' },
+    config: {
+      ...QUICK_PREP,
+      task: { id: 'bandit' },
+      iterations: 30,
+      feedback: { comparisons: 64, labelNoise: 0.8 },
+      method: { id: 'ppo', beta: 0.02, batchSize: 32 },
+    },
+  }),
+];
+
+/** The scenario with this id, or undefined. */
+export function scenarioById(id: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.id === id);
+}
+
+/** The scenario whose config equals `config` (so the picker can show which one is loaded), or undefined. */
+export function scenarioMatching(config: Config): Scenario | undefined {
+  const json = JSON.stringify(config);
+  return SCENARIOS.find((s) => JSON.stringify(s.config) === json);
+}
