@@ -25,7 +25,7 @@ const noTf = { group: ['@tensorflow/*'], message: 'Only core/ and engine/ touch 
 const noUiLibs = { group: ['react', 'react-dom', 'react-dom/*', 'recharts', 'zustand', 'zustand/*'], message: 'core/ and engine/ are UI-free.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.scratch*/**'] },
+  { ignores: ['dist/**', 'dist-e2e-*/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.scratch*/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
