@@ -16,6 +16,7 @@ import { sampleTokens } from '../models/sample';
 import { drawGumbel, drawPrompts, streams } from '../population';
 import type { Rng } from '../rng';
 import { perMember, type Method, type MethodContext, type MethodOutput } from './method';
+import { oneHotFloat } from '../math/one_hot';
 
 export const BEST_OF_N_STAGES = ['sample', 'score', 'select'] as const;
 
@@ -69,7 +70,7 @@ export function bestOfCandidates(
   repeated.dispose();
   mark('score');
   const picked = tf.tidy(() => {
-    const best = n > 1 ? tf.oneHot(tf.argMax(score, 2), n, 1, 0, 'float32') : tf.ones([P, B, 1]); // [P, B, n]
+    const best = n > 1 ? oneHotFloat(tf.argMax(score, 2), n) : tf.ones([P, B, 1]); // [P, B, n]
     const tokens = tf.sum(tf.mul(tf.reshape(tf.cast(candidates, 'float32'), [P, B, n, T]), tf.expandDims(best, 3)), 2);
     return { tokens: tf.cast(tf.round(tokens), 'int32'), scores: tf.sum(tf.mul(score, best), 2) };
   });

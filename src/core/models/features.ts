@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeqShape } from './seq_net';
+import { oneHotFloat } from '../math/one_hot';
 
 /** Feature width F. */
 export function featureSize({ nPrompts, V, T }: SeqShape): number {
@@ -39,7 +40,7 @@ export function sparseProject(W: tf.Tensor, indices: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const F = W.shape[1] as number;
     // float32: tfjs's default int32 one-hot hits a WebGPU int transpose bug (f32/i32 WGSL mismatch) in the sum.
-    const multiHot = tf.sum(tf.oneHot(tf.cast(indices, 'int32'), F, 1, 0, 'float32'), 2);
+    const multiHot = tf.sum(oneHotFloat(indices, F), 2);
     return tf.matMul(multiHot, W);
   });
 }

@@ -4,6 +4,7 @@
  * call scores a whole response and the same call drives autoregressive sampling.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import { oneHotFloat } from '../math/one_hot';
 
 export interface SeqShape {
   /** Number of prompts n_x. */
@@ -41,7 +42,7 @@ export function lookupRows(table: tf.Tensor, local: tf.Tensor, tfns: typeof tf):
     const [P, rows, D] = table.shape;
     const flat = tfns.reshape(tfns.cast(local, 'int32'), [P, -1]);
     // oneHot needs depth ≥ 2; a one-row table (a single prompt) is a broadcast.
-    const picked = rows === 1 ? tfns.mul(tfns.ones([P, flat.shape[1] as number, 1]), table) : tfns.matMul(tfns.oneHot(flat, rows, 1, 0, 'float32'), table);
+    const picked = rows === 1 ? tfns.mul(tfns.ones([P, flat.shape[1] as number, 1]), table) : tfns.matMul(oneHotFloat(flat, rows), table);
     return tfns.reshape(picked, [...local.shape, D]);
   });
 }
