@@ -37,13 +37,15 @@ export class PopulationAdam {
   }
 
   /** One Adam step with the given gradients (aligned with `params`). */
-  apply(grads: tf.Tensor[]): void {
+  apply(grads: (tf.Tensor | null | undefined)[]): void {
     this.t += 1;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = 1 - this.beta2 ** this.t;
     tf.tidy(() => {
       this.params.forEach((p, i) => {
         const g = grads[i];
+        // A parameter the loss does not reach has no gradient (e.g. the token embedding of a one-token transformer, which reads only the prompt): it stays.
+        if (!g) return;
         const m = tf.add(tf.mul(this.beta1, this.m[i]), tf.mul(1 - this.beta1, g));
         const v = tf.add(tf.mul(this.beta2, this.v[i]), tf.mul(1 - this.beta2, tf.square(g)));
         this.m[i].assign(m);
