@@ -30,7 +30,7 @@ test('the intransitive task shows its judges, labelled comparisons, Nash mixture
 });
 
 test('every built-in task can be picked and stepped', async ({ page }) => {
-  test.setTimeout(360_000);
+  test.setTimeout(720_000);
   await page.goto(`/${smallConfigHash({ iterations: 2 })}`);
   await waitReady(page);
   const select = page.getByRole('combobox', { name: 'Task' });
@@ -39,7 +39,7 @@ test('every built-in task can be picked and stepped', async ({ page }) => {
     await expect(counter(page)).toHaveText('Iteration 0 / 2');
     await expect(page.getByRole('button', { name: 'Step' })).toBeEnabled();
     await page.getByRole('button', { name: 'Step' }).click();
-    await expect(counter(page)).toHaveText('Iteration 1 / 2', { timeout: 120_000 });
+    await expect(counter(page)).toHaveText('Iteration 1 / 2', { timeout: 170_000 });
     await expect(page.getByTestId('chart-gold-reward')).toHaveAttribute('data-points', '1');
   }
   await expect(page.getByRole('alert')).toBeEmpty();

@@ -3,6 +3,8 @@ import { expect, test } from '@playwright/test';
 import { badge, chartPoints, CHARTS, collectErrors, counter, smallConfigHash, waitReady } from './helpers';
 
 test('Step advances exactly one iteration and every chart grows by one point', async ({ page }) => {
+  // The first WebGPU step compiles every shader on SwiftShader (software): minutes on a busy 2-core machine.
+  test.setTimeout(300_000);
   const errors = collectErrors(page);
   await page.goto(`/${smallConfigHash()}`);
   await waitReady(page);
@@ -11,7 +13,7 @@ test('Step advances exactly one iteration and every chart grows by one point', a
 
   const stepButton = page.getByRole('button', { name: 'Step' });
   await stepButton.click();
-  await expect(counter(page)).toHaveText('Iteration 1 / 8');
+  await expect(counter(page)).toHaveText('Iteration 1 / 8', { timeout: 150_000 });
   for (const name of CHARTS) await expect(page.getByTestId(`chart-${name}`)).toHaveAttribute('data-points', '1');
   // Preparation ran before the first iteration.
   await expect(page.getByRole('progressbar', { name: 'SFT (reference policy)' })).toHaveAttribute('aria-valuenow', '10');
@@ -25,12 +27,13 @@ test('Step advances exactly one iteration and every chart grows by one point', a
 });
 
 test('Play runs iterations and Pause stops them', async ({ page }) => {
+  test.setTimeout(300_000);
   await page.goto(`/${smallConfigHash({ iterations: 500 })}`);
   await waitReady(page);
   const iteration = async () => Number(/Iteration (\d+)/.exec((await counter(page).textContent()) ?? '')?.[1]);
 
   await page.getByRole('button', { name: 'Play' }).click();
-  await expect.poll(iteration, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await expect.poll(iteration, { timeout: 200_000 }).toBeGreaterThanOrEqual(3);
   await page.getByRole('button', { name: 'Pause' }).click();
   // The iteration in flight may still land; after that the count must stay put.
   await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled();

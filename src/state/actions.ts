@@ -188,6 +188,8 @@ export function setConfig(patch: Partial<ConfigInput>): boolean {
 /** Runs one iteration (the engine prepares SFT and the reward model first if needed). */
 export async function step(): Promise<void> {
   const mine = epoch;
+  // "The run restarted" is news until the new run takes its first step.
+  set({ notice: null });
   const result = await request('Step', (e) => e.step());
   if (result && mine === epoch) set((s) => ({ history: appendResult(s.history, result) }));
 }
