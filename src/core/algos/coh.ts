@@ -32,9 +32,10 @@ import { sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { createTabularNet } from '../models/tabular';
 import { createTransformer } from '../models/transformer';
-import { drawGumbel, drawMinibatch, drawPrompts, streams, takeRows, type Population } from '../population';
+import { drawGumbel, drawPrompts, streams, type Population } from '../population';
 import type { Rng } from '../rng';
 import type { Metrics } from '../types';
+import { pairMinibatch } from './feedback';
 import { perMember, policyStats, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const COH_STAGES = ['relabel', 'finetune', 'sample'] as const;
@@ -147,7 +148,6 @@ export function cohIteration(
   mark: (stage: (typeof COH_STAGES)[number]) => void = () => {},
 ): MethodOutput {
   const { pop } = ctx;
-  const { P } = pop;
   const { T, nPrompts } = pop.shape;
   const { train } = ctx.feedback;
   const nTrain = train.prompts.shape[1] as number;
@@ -156,13 +156,7 @@ export function cohIteration(
   // relabel: each pair becomes "x <good> y⁺" and "x <bad> y⁻", with this step's forgetting masks.
   const rngs = streams(pop, `coh/${iteration}`);
   const batches = Array.from({ length: hp.steps }, () => {
-    const rows = drawMinibatch(rngs, nTrain, mb);
-    const pairs = {
-      prompts: takeRows(train.prompts, rows, P),
-      chosen: takeRows(train.chosen, rows, P),
-      rejected: takeRows(train.rejected, rows, P),
-    };
-    rows.dispose();
+    const pairs = pairMinibatch(rngs, train, mb);
     const keep = { good: forgetfulMask(rngs, mb, T, hp.fcmMaxRatio), bad: forgetfulMask(rngs, mb, T, hp.fcmMaxRatio) };
     return { pairs, keep };
   });

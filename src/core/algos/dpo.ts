@@ -21,7 +21,8 @@ import { PopulationAdam } from '../math/adam';
 import { tokenLogProbs } from '../math/logprobs';
 import { logRatioMargin, preferenceLoss, rankAccuracy, rewardMargin, type PreferenceLossKind } from '../math/preference_losses';
 import type { SeqNet } from '../models/seq_net';
-import { drawMinibatch, streams, takeRows } from '../population';
+import { streams } from '../population';
+import { pairMinibatch } from './feedback';
 import type { Metrics } from '../types';
 import { perMember, policyStats, UpdateMeans, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
 
@@ -93,23 +94,13 @@ export function dpoIteration(
   mark: (stage: (typeof DPO_STAGES)[number]) => void = () => {},
 ): MethodOutput {
   const { pop, policy, reference } = ctx;
-  const { P } = pop;
   const { train } = ctx.feedback;
   const nTrain = train.prompts.shape[1] as number;
   const mb = Math.min(hp.batchSize, nTrain);
 
   // batch: the step's minibatches of labelled pairs (y_w, y_l), one seeded draw per member.
   const rngs = streams(pop, `dpo/${iteration}`);
-  const batches = Array.from({ length: hp.steps }, () => {
-    const rows = drawMinibatch(rngs, nTrain, mb);
-    const picked = {
-      prompts: takeRows(train.prompts, rows, P),
-      chosen: takeRows(train.chosen, rows, P),
-      rejected: takeRows(train.rejected, rows, P),
-    };
-    rows.dispose();
-    return picked;
-  });
+  const batches = Array.from({ length: hp.steps }, () => pairMinibatch(rngs, train, mb));
   mark('batch');
 
   // update: Adam on the DPO/IPO loss; metrics are those of each step's pre-update pass, averaged.

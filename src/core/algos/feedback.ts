@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
-import { drawGumbel, drawPrompts, streams, type Population } from '../population';
+import { drawGumbel, drawMinibatch, drawPrompts, streams, takeRows, type Population } from '../population';
+import type { Rng } from '../rng';
 import { labelPairs, type Comparison } from '../tasks/annotators';
 import { goldPrefers } from '../tasks/task';
 
@@ -78,4 +79,17 @@ function toTensors(pop: Population, comparisons: Comparison[][]): PairTensors {
     chosen: tf.tensor3d(w, [pop.P, n, T], 'int32'),
     rejected: tf.tensor3d(l, [pop.P, n, T], 'int32'),
   };
+}
+
+/** A minibatch of `n` labelled pairs per member, drawn from `pairs` (all [P, N, ...]) with each member's stream. */
+export function pairMinibatch(rngs: readonly Rng[], pairs: PairTensors, n: number): PairTensors {
+  const P = rngs.length;
+  const rows = drawMinibatch(rngs, pairs.prompts.shape[1] as number, n);
+  const picked = {
+    prompts: takeRows(pairs.prompts, rows, P),
+    chosen: takeRows(pairs.chosen, rows, P),
+    rejected: takeRows(pairs.rejected, rows, P),
+  };
+  rows.dispose();
+  return picked;
 }
