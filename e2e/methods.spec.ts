@@ -3,7 +3,7 @@ import { expect, test } from '@playwright/test';
 import { collectErrors, configOfHash, counter, smallConfigHash, waitReady } from './helpers';
 
 test('every method can be picked, shows its own hyperparameters, and steps on WebGPU', async ({ page }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(900_000);
   const errors = collectErrors(page);
   await page.goto(`/${smallConfigHash({ iterations: 3 })}`);
   await waitReady(page);
@@ -19,7 +19,7 @@ test('every method can be picked, shows its own hyperparameters, and steps on We
     if (value === 'nash_md') await expect(page.getByTestId('method-note')).toContainText('exact mirror-descent update');
     await expect(page.getByRole('button', { name: 'Step' })).toBeEnabled();
     await page.getByRole('button', { name: 'Step' }).click();
-    await expect(counter(page), label).toHaveText('Iteration 1 / 3', { timeout: 60_000 });
+    await expect(counter(page), label).toHaveText('Iteration 1 / 3', { timeout: 170_000 });
     await expect(page.getByTestId('chart-gold-reward')).toHaveAttribute('data-points', '1');
     await expect(page.getByRole('alert')).toBeEmpty();
   }
