@@ -199,14 +199,23 @@ export const CohConfig = z
   })
   .strict();
 
+/**
+ * Nash-MP's constant step size when none is set. The residual then shrinks as (1+ητ)^−k =
+ * (1+2τ)^−N/2 after N = 2k preference queries, the rate in the paper's abstract.
+ */
+export const NASH_MP_ETA = 2;
+
 /** Nash-MD (Munos et al. 2023): mirror descent toward the regularised Nash equilibrium; ALGORITHMS.md §5. */
 export const NashMdConfig = z
   .object({
     id: z.literal('nash_md'),
     tau: z.number().positive().max(10).default(0.1).describe('τ: KL regularisation toward π_ref (TRL calls it beta).'),
     mixture: z.number().min(0).max(1).default(0.125).describe('β: geometric mixture weight of π_ref in the opponent π^β ∝ π^{1−β}·π_ref^β (TRL: mixture_coef).'),
-    update: z.enum(['auto', 'exact', 'pg']).default('auto').describe('exact: the tabular mirror-descent update on the preference table; pg: Nash-MD-PG; auto: exact on one-step enumerable tasks.'),
-    eta: z.number().positive().max(100).nullable().default(null).describe('Tabular step size η; none (null) uses η_t = 2/(τ(t+2)), which converges.'),
+    update: z
+      .enum(['auto', 'exact', 'mirror_prox', 'pg'])
+      .default('auto')
+      .describe('exact: the tabular mirror-descent update on the preference table; mirror_prox: tabular Nash-MP (an extrapolation step per update); pg: Nash-MD-PG; auto: exact on one-step enumerable tasks.'),
+    eta: z.number().positive().max(100).nullable().default(null).describe('Tabular step size η; none (null) uses η_t = 2/(τ(t+2)) for mirror descent, which converges, and a constant η = 2 for mirror prox.'),
     batchSize: batch(64, 'Responses sampled per iteration (PG).'),
     lr: lr(0.01),
   })

@@ -19,6 +19,9 @@ describe('method info for the page', () => {
     expect(methodNote(defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md' } }))).toMatch(/exact mirror-descent/);
     expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md' } }))).toMatch(/runs as Nash-MD-PG/);
     expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md', update: 'exact' } }))).toMatch(/would stop with an error/);
+    expect(methodNote(defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md', update: 'mirror_prox' } }))).toMatch(/Nash-MP.*η = 2/);
+    expect(methodNote(defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md', update: 'mirror_prox', eta: 5 } }))).toMatch(/η = 5/);
+    expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md', update: 'mirror_prox' } }))).toMatch(/mirror-prox update needs a one-step task.*would stop with an error/);
   });
 
   it('says where Chain of Hindsight’s forgetful causal masking cannot act', () => {

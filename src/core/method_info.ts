@@ -3,7 +3,7 @@
  * stages. Tensor-free, so the page can import it without TensorFlow.js (training runs in
  * the worker). Each method file marks these stages in this order (tested).
  */
-import type { Config, MethodId } from './config';
+import { NASH_MP_ETA, type Config, type MethodId } from './config';
 import { taskFor } from './tasks';
 
 export interface MethodInfo {
@@ -42,7 +42,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
   },
   nash_md: {
     title: 'Nash-MD',
-    summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023).',
+    summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023). On one-step tasks the update can also be Nash-MP’s mirror prox (Tiapkin et al. 2025).',
     stages: ['mixture', 'sample', 'preference', 'update'],
   },
   best_of_n: {
@@ -83,10 +83,14 @@ export function methodNote(config: Config): string | null {
   }
   if (config.method.id !== 'nash_md') return null;
   const exactOk = T === 1 && tabular;
-  if (config.method.update === 'exact' && !exactOk) {
-    return 'The exact update needs a one-step task with a tabular policy; this run would stop with an error. Choose “auto” or “policy gradient”.';
+  const { update } = config.method;
+  if ((update === 'exact' || update === 'mirror_prox') && !exactOk) {
+    return `The ${update === 'exact' ? 'exact' : 'mirror-prox'} update needs a one-step task with a tabular policy; this run would stop with an error. Choose “auto” or “policy gradient”.`;
   }
-  if (config.method.update === 'pg' || !exactOk) {
+  if (update === 'mirror_prox') {
+    return `Nash-MP: each update takes a half step against π_k, then the full step from π_k against that extrapolated policy, with a constant η = ${config.method.eta ?? NASH_MP_ETA} (linear convergence).`;
+  }
+  if (update === 'pg' || !exactOk) {
     return exactOk
       ? 'Nash-MD-PG: sampled policy-gradient steps against the mixture opponent (the exact update is available here with “auto”).'
       : 'On this task Nash-MD runs as Nash-MD-PG: the exact mirror-descent update needs a one-step task with a table policy.';

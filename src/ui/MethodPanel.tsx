@@ -46,6 +46,7 @@ const ENUM_LABELS: Record<string, string> = {
   reward_model: 'reward model',
   pool: 'annotator pool',
   auto: 'auto',
+  mirror_prox: 'mirror prox (Nash-MP)',
   pg: 'policy gradient',
 };
 

@@ -10,7 +10,7 @@ import { disposePrepared, prepare } from '../prepare';
 import { Rng } from '../rng';
 import type { Metrics } from '../types';
 import type { MethodContext } from './method';
-import { createNashMd, preferenceTable, sampleMixture } from './nash_md';
+import { createNashMd, nashMpStep, preferenceTable, sampleMixture } from './nash_md';
 
 /** Judges kept small: each test runs in seconds on the CPU backend. */
 const SMALL = { sft: { steps: 100 }, rewardModel: { steps: 150 }, preferenceModel: { steps: 200 } } as const;
@@ -141,6 +141,83 @@ describe('tabular Nash-MD', () => {
   });
 });
 
+describe('tabular Nash-MP (mirror prox)', () => {
+  const RPS = [[0.5, 0, 1], [1, 0.5, 0], [0, 1, 0.5]];
+
+  it('takes the half step and the full step by hand on rock–paper–scissors', () => {
+    // π_k = (0.6, 0.3, 0.1), μ uniform, τ = ½, η = 2, so ητ = 1 and both steps are
+    // π ∝ √π_k·exp(P(y ≻ π')): P(y ≻ π_k) = (0.4, 0.75, 0.35) → π_{k+½} = (0.41810, 0.41954, 0.16236);
+    // P(y ≻ π_{k+½}) = (0.37141, 0.62787, 0.50072) → π_{k+1} = (0.42045, 0.38421, 0.19534).
+    const logPi = tf.log(tf.tensor3d([[[0.6, 0.3, 0.1]]]));
+    const logMu = tf.log(tf.fill([1, 1, 3], 1 / 3));
+    const table = tf.tensor4d([[RPS]]);
+    const [tau, eta] = [tf.tensor1d([0.5]), tf.tensor1d([2])];
+    const before = tf.memory().numTensors;
+    const step = nashMpStep(logPi, logMu, table, tau, eta);
+    const [half, preference, next] = [tf.exp(step.logHalf), step.preference, tf.exp(step.next)].map((t) => Array.from(t.dataSync()));
+    tf.dispose([step.logHalf, step.preference, step.next]);
+    expect(tf.memory().numTensors).toBe(before + 2); // the two exp()s above
+    tf.dispose([logPi, logMu, table, tau, eta]);
+    [0.41810, 0.41954, 0.16236].forEach((q, i) => expect(half[i]).toBeCloseTo(q, 4));
+    [0.37141, 0.62787, 0.50072].forEach((q, i) => expect(preference[i]).toBeCloseTo(q, 4));
+    [0.42045, 0.38421, 0.19534].forEach((q, i) => expect(next[i]).toBeCloseTo(q, 4));
+  });
+
+  it('leaves the regularized Nash equilibrium where it is', () => {
+    const mu = [0.5, 0.3, 0.2];
+    const { pi } = regularizedNash(RPS, mu, 0.3);
+    const logPi = tf.log(tf.tensor3d([[pi]]));
+    const logMu = tf.log(tf.tensor3d([[mu]]));
+    const table = tf.tensor4d([[RPS]]);
+    const [tau, eta] = [tf.tensor1d([0.3]), tf.tensor1d([5])];
+    const step = nashMpStep(logPi, logMu, table, tau, eta);
+    const next = Array.from(tf.exp(step.next).dataSync());
+    tf.dispose([logPi, logMu, table, tau, eta, step.logHalf, step.preference, step.next]);
+    pi.forEach((q, i) => expect(next[i]).toBeCloseTo(q, 5));
+  });
+
+  it('converges linearly to π*_τ, at the rate (1+ητ)^−k, per member τ', async () => {
+    const taus = [0.2, 1];
+    const eta = 1;
+    const config = defaultConfig({ task: { id: 'cycle' }, iterations: 40, ...SMALL, method: { id: 'nash_md', update: 'mirror_prox', tau: taus[0], eta }, sweep: { kind: 'beta', values: taus } });
+    const { ctx, dispose } = await farm(config);
+    if (config.method.id !== 'nash_md') throw new Error('unreachable');
+    const method = createNashMd(ctx, config.method);
+    const residuals: number[][] = [];
+    for (let i = 1; i <= config.iterations; i++) {
+      const out = method.iterate(i, () => {});
+      residuals.push(Array.from(out.metrics['nash/residual'].dataSync()));
+      tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
+    }
+    const table = preferenceTable(ctx);
+    const learned = (await table.array()) as number[][][][];
+    const logPi = ctx.evaluator!.logProbs();
+    const pi = ((await logPi.array()) as number[][][]).map((m) => m.map((row) => row.map(Math.exp)));
+    tf.dispose([table, logPi]);
+    const { reference } = ctx.evaluator!.tables;
+    method.dispose();
+    dispose();
+
+    // τ = 0.2: over iterations 10 → 30 the residual shrinks by about 1.2^20 ≈ 38 (seed 0: 40).
+    const contraction = residuals[9][0] / residuals[29][0];
+    expect(contraction).toBeGreaterThan(0.5 * (1 + eta * taus[0]) ** 20);
+    for (let p = 0; p < taus.length; p++) {
+      expect(residuals[39][p]).toBeLessThan(1e-3);
+      for (let x = 0; x < pi[p].length; x++) {
+        const star = regularizedNash(learned[p][x], reference[p][x], taus[p]).pi;
+        star.forEach((q, y) => expect(Math.abs(pi[p][x][y] - q)).toBeLessThan(1e-3));
+      }
+    }
+  });
+
+  it('gets closer than Nash-MD in the same number of iterations', async () => {
+    const residual = async (update: 'exact' | 'mirror_prox') =>
+      (await runExperiment({ task: { id: 'cycle' }, iterations: 40, ...SMALL, method: { id: 'nash_md', tau: 0.2, update } }))[0]['nash/residual'];
+    // Seed 0: 4e-3 for Nash-MD's η_t = 2/(τ(t+2)), below 1e-6 for Nash-MP's constant η = 2.
+    expect(await residual('mirror_prox')).toBeLessThan((await residual('exact')) / 100);
+  });
+});
+
 describe('the mixture sampler π^β ∝ π_θ^{1−β}·π_ref^β', () => {
   const shape = { nPrompts: 2, V: 3, T: 2 };
   const P = 2;
@@ -194,9 +271,10 @@ describe('Nash-MD-PG', () => {
   });
 
   it.each([
-    ['the helpful task (transformer)', { task: { id: 'helpful' as const } }],
-    ['the cycle task (exact update)', { task: { id: 'cycle' as const } }],
-  ])('keeps the tensor count flat and frees everything on dispose on %s', async (_, task) => {
+    ['the helpful task (transformer)', { task: { id: 'helpful' as const }, update: 'auto' as const }],
+    ['the cycle task (exact update)', { task: { id: 'cycle' as const }, update: 'auto' as const }],
+    ['the cycle task (mirror prox)', { task: { id: 'cycle' as const }, update: 'mirror_prox' as const }],
+  ])('keeps the tensor count flat and frees everything on dispose on %s', async (_, { update, ...task }) => {
     const before = tf.memory().numTensors;
     const experiment = createExperiment(
       defaultConfig({
@@ -207,7 +285,7 @@ describe('Nash-MD-PG', () => {
         feedback: { comparisons: 64 },
         rewardModel: { steps: 5 },
         preferenceModel: { steps: 5 },
-        method: { id: 'nash_md', batchSize: 8 },
+        method: { id: 'nash_md', batchSize: 8, update },
         sweep: { kind: 'beta', values: [0.05, 0.5] },
       }),
     );

@@ -10,6 +10,14 @@
  *   π_{t+1}   ∝ π^μ_t·exp(η_t·P_ψ(y ≻ π^μ_t))               mirror-descent step
  *   η_t       = 2/(τ(t+2))                                  last iterate → π*_τ (Theorem 1)
  *
+ * Nash-MP, the mirror-prox variant (Tiapkin et al. 2025, "Accelerating Nash Learning from
+ * Human Feedback via Mirror Prox", https://arxiv.org/abs/2505.19731): each update is two proximal
+ * steps from π_k on the τ-regularized game, the second against the extrapolated policy,
+ *   π_{k+½} = argmax_π η·P(π ≻ π_k)     − ητ·KL(π‖μ) − KL(π‖π_k)
+ *   π_{k+1} = argmax_π η·P(π ≻ π_{k+½}) − ητ·KL(π‖μ) − KL(π‖π_k)
+ * whose closed form is log π = normalize((log π_k + ητ·log μ + η·P(y ≻ π'))/(1+ητ)); with a
+ * constant η the last iterate converges linearly, at the rate (1+ητ)^−k.
+ *
  * Nash-MD-PG for sequences (§7):
  *   π^β_θ(·|x, y_<t) = softmax((1−β)·logits_θ + β·logits_ref)   β = 0: π_θ, β = 1: π_ref
  *   y ~ π_θ,  y' ~ π^β_θ,  A = P_ψ(y ≻ y') − ½ − τ·log(π_θ(y)/π_ref(y))
@@ -20,7 +28,7 @@
  * Stages: mixture → sample → preference → update. All tensors are [P, ...].
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { NashMdHyper } from '../config';
+import { NASH_MP_ETA, type NashMdHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
 import { tokenLogProbs } from '../math/logprobs';
 import { variableFrom } from '../models/init';
@@ -112,6 +120,30 @@ export function nashMdStep(
   });
 }
 
+/**
+ * One exact Nash-MP update on log-probabilities [P, n_x, N] (τ, η per member [P]): the half step
+ * against π_k, then the full step from π_k against π_{k+½}.
+ */
+export function nashMpStep(
+  logPi: tf.Tensor,
+  logMu: tf.Tensor,
+  table: tf.Tensor,
+  tau: tf.Tensor,
+  eta: tf.Tensor,
+): { logHalf: tf.Tensor; preference: tf.Tensor; next: tf.Tensor } {
+  return tf.tidy(() => {
+    const P = logPi.shape[0];
+    const etaB = tf.reshape(eta, [P, 1, 1]);
+    const w = tf.mul(etaB, tf.reshape(tau, [P, 1, 1]));
+    const anchor = tf.add(logPi, tf.mul(w, logMu)); // log π_k + ητ·log μ
+    const prox = (opponent: tf.Tensor) => tf.logSoftmax(tf.div(tf.add(anchor, tf.mul(etaB, preferenceAgainst(table, tf.exp(opponent)))), tf.add(1, w)));
+    const logHalf = prox(logPi);
+    const preference = preferenceAgainst(table, tf.exp(logHalf));
+    const next = prox(logHalf);
+    return { logHalf, preference, next };
+  });
+}
+
 /** Fixed-point residual of the regularized game per member [P]: max_{x,y} |π − normalize(μ·exp(P(·≻π)/τ))|. */
 export function nashResidual(logPi: tf.Tensor, logMu: tf.Tensor, table: tf.Tensor, tau: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
@@ -128,9 +160,10 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
   const { pop, policy, reference, evaluator } = ctx;
   const { P } = pop;
   const tabularOk = pop.task.T === 1 && evaluator !== null && pop.policyKind === 'tabular';
-  const exact = hp.update === 'exact' || (hp.update === 'auto' && tabularOk);
+  const mirrorProx = hp.update === 'mirror_prox';
+  const exact = hp.update === 'exact' || mirrorProx || (hp.update === 'auto' && tabularOk);
   if (exact && !tabularOk) {
-    throw new Error('Nash-MD\'s exact update needs a one-step enumerable task with a tabular policy; use update "pg".');
+    throw new Error(`Nash-MD's ${mirrorProx ? 'mirror-prox' : 'exact'} update needs a one-step enumerable task with a tabular policy; use update "pg".`);
   }
   const taus = pop.members.map((m) => m.beta);
   const tau = tf.tensor1d(taus);
@@ -147,10 +180,13 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
     const logPi = variableFrom(evaluator!.logProbs(), false);
     const table = preferenceTable(ctx);
     const px = tf.tensor2d([pop.task.promptProbs as number[]]);
+    const stepSize = (tp: number, t: number) => hp.eta ?? (mirrorProx ? NASH_MP_ETA : 2 / (tp * (t + 2)));
     const iterate = (iteration: number, mark: (stage: string) => void): MethodOutput => {
       const t = iteration - 1;
-      const eta = tf.tensor1d(taus.map((tp) => hp.eta ?? 2 / (tp * (t + 2))));
-      const step = nashMdStep(logPi, logMu, table, tau, eta);
+      const eta = tf.tensor1d(taus.map((tp) => stepSize(tp, t)));
+      // Nash-MD: the opponent is the mixture π^μ_t; Nash-MP: the extrapolated π_{k+½}.
+      const step = mirrorProx ? nashMpStep(logPi, logMu, table, tau, eta) : nashMdStep(logPi, logMu, table, tau, eta);
+      const opponent = 'logMix' in step ? step.logMix : step.logHalf;
       mark('mixture');
       mark('sample'); // nothing to sample: the update enumerates every response.
       const vsMixture = tf.tidy(() => tf.sum(tf.mul(tf.sum(tf.mul(tf.exp(logPi), step.preference), 2), px), 1));
@@ -159,14 +195,14 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
       const logits = tf.reshape(step.next, policy.params[0].shape);
       policy.params[0].assign(logits);
       const residual = nashResidual(logPi, logMu, table, tau);
-      tf.dispose([step.logMix, step.preference, step.next, logits]);
+      tf.dispose([opponent, step.preference, step.next, logits]);
       mark('update');
       return finish(iteration, { 'nash/tau': tf.clone(tau), 'nash/eta': eta, 'nash/preference_vs_mixture': vsMixture, 'nash/residual': residual });
     };
     return {
       stages: NASH_MD_STAGES,
       iterate,
-      narrate: (stage, members) => narrateExact(stage, members[0] ?? {}, runs),
+      narrate: (stage, members) => (mirrorProx ? narrateMirrorProx : narrateExact)(stage, members[0] ?? {}, runs),
       dispose: () => tf.dispose([tau, logMu, logPi, table, px]),
     };
   }
@@ -244,6 +280,21 @@ function narrateExact(stage: string, m: Metrics, runs: string): string {
       return `Learned preference model: the policy beats the mixture ${f(m['nash/preference_vs_mixture'])} of the time.`;
     case 'update':
       return `Mirror-descent step π ∝ π^μ·exp(η·P(y ≻ π^μ)); distance from the regularized Nash equilibrium ${f(m['nash/residual'], 5)}.`;
+    default:
+      return stage;
+  }
+}
+
+function narrateMirrorProx(stage: string, m: Metrics, runs: string): string {
+  switch (stage) {
+    case 'mixture':
+      return `Extrapolated: π_{k+½} ∝ (π_k·π_ref^{ητ}·exp(η·P(y ≻ π_k)))^{1/(1+ητ)} with τ = ${f(m['nash/tau'])} and step η = ${f(m['nash/eta'])}${runs}.`;
+    case 'sample':
+      return 'No sampling needed: the exact update weighs every response of every prompt.';
+    case 'preference':
+      return `Learned preference model: the policy beats the extrapolated policy π_{k+½} ${f(m['nash/preference_vs_mixture'])} of the time.`;
+    case 'update':
+      return `Mirror-prox step from π_k against π_{k+½}: π ∝ (π_k·π_ref^{ητ}·exp(η·P(y ≻ π_{k+½})))^{1/(1+ητ)}; distance from the regularized Nash equilibrium ${f(m['nash/residual'], 5)}.`;
     default:
       return stage;
   }
