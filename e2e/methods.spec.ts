@@ -39,3 +39,18 @@ test('best-of-n shows n with its reference default, and a bad value is refused w
   await expect(n).toHaveValue('16');
   expect(configOfHash(await page.evaluate(() => location.hash)).method).toMatchObject({ id: 'best_of_n', n: 16 });
 });
+
+test('Nash-MD can run Nash-MP’s mirror-prox update on a one-step task, with its own narration', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = collectErrors(page);
+  await page.goto(`/${smallConfigHash({ iterations: 3, method: { id: 'nash_md' } })}`);
+  await waitReady(page);
+  await page.getByRole('combobox', { name: 'Update' }).selectOption('mirror_prox');
+  await expect.poll(async () => configOfHash(await page.evaluate(() => location.hash)).method).toMatchObject({ id: 'nash_md', update: 'mirror_prox' });
+  await expect(page.getByTestId('method-note')).toContainText('Nash-MP');
+  await page.getByRole('button', { name: 'Next stage' }).click();
+  await expect(counter(page)).toHaveText('Iteration 1 / 3', { timeout: 170_000 });
+  await expect(page.getByTestId('stage-narration')).toContainText(/Extrapolated: .* η = 2\.000/);
+  await expect(page.getByRole('alert')).toBeEmpty();
+  expect(errors).toEqual([]);
+});
