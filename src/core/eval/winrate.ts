@@ -8,40 +8,55 @@
 import { preferFirst } from '../tasks/annotators';
 import { allResponses, goldPrefers, type Task } from '../tasks/task';
 
-/** Pool preference from precomputed utilities (the hot path for sequence tasks). */
-function poolFromUtilities(task: Task, u: number[][][], x: number, i: number, j: number, ys: number[][]): number {
-  let total = 0;
-  task.annotators.forEach((a, k) => {
-    if (a.preference) {
-      total += 0.5 * (preferFirst(a, x, ys[i], ys[j]) + 1 - preferFirst(a, x, ys[j], ys[i]));
-      return;
-    }
-    const d = u[k][x][i] - u[k][x][j];
-    const s = (z: number) => 1 / (1 + Math.exp(-z));
-    total += 0.5 * (s((d + a.positionBias) / a.temperature) + 1 - s((-d + a.positionBias) / a.temperature));
-  });
-  return total / task.annotators.length;
-}
+const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
-/** v_gold and v_pool: [prompt][response], from the reference distribution ref [prompt][response]. */
+/**
+ * v_gold and v_pool: [prompt][response], from the reference distribution ref [prompt][response].
+ * N² pairs per prompt (1.7 million on the helpful task), so plain loops over precomputed
+ * utilities: this runs in every preparation of an enumerable task.
+ */
 export function winVectors(task: Task, ref: readonly (readonly number[])[]): { gold: number[][]; pool: number[][] } {
   const ys = allResponses(task);
-  const u = task.annotators.map((a) => task.prompts.map((_, x) => ys.map((y) => a.utility(x, y))));
-  const goldValues = task.prompts.map((_, x) => ys.map((y) => task.gold(x, y)));
+  const N = ys.length;
+  const { annotators } = task;
+  const A = annotators.length;
   const gold: number[][] = [];
   const pool: number[][] = [];
   task.prompts.forEach((_, x) => {
-    const support = ref[x].map((p, j) => [p, j] as const).filter(([p]) => p > 1e-9);
-    gold.push(
-      ys.map((y, i) =>
-        support.reduce((s, [p, j]) => {
-          if (task.goldPreference) return s + p * goldPrefers(task, x, y, ys[j]);
-          const d = goldValues[x][i] - goldValues[x][j];
-          return s + p * (d > 0 ? 1 : d < 0 ? 0 : 0.5);
-        }, 0),
-      ),
-    );
-    pool.push(ys.map((_, i) => support.reduce((s, [p, j]) => s + p * poolFromUtilities(task, u, x, i, j, ys), 0)));
+    const u = annotators.map((a) => Float64Array.from(ys, (y) => a.utility(x, y)));
+    const g = Float64Array.from(ys, (y) => task.gold(x, y));
+    const support = ref[x].flatMap((p, j) => (p > 1e-9 ? [j] : []));
+    const goldRow = new Array<number>(N);
+    const poolRow = new Array<number>(N);
+    for (let i = 0; i < N; i++) {
+      let vGold = 0;
+      let vPool = 0;
+      for (const j of support) {
+        const p = ref[x][j];
+        if (task.goldPreference) {
+          vGold += p * goldPrefers(task, x, ys[i], ys[j]);
+        } else {
+          const d = g[i] - g[j];
+          vGold += p * (d > 0 ? 1 : d < 0 ? 0 : 0.5);
+        }
+        // The pool's preference with the order of presentation averaged out.
+        let total = 0;
+        for (let k = 0; k < A; k++) {
+          const a = annotators[k];
+          if (a.preference) {
+            total += 0.5 * (preferFirst(a, x, ys[i], ys[j]) + 1 - preferFirst(a, x, ys[j], ys[i]));
+          } else {
+            const d = u[k][i] - u[k][j];
+            total += 0.5 * (sigmoid((d + a.positionBias) / a.temperature) + 1 - sigmoid((-d + a.positionBias) / a.temperature));
+          }
+        }
+        vPool += p * (total / A);
+      }
+      goldRow[i] = vGold;
+      poolRow[i] = vPool;
+    }
+    gold.push(goldRow);
+    pool.push(poolRow);
   });
   return { gold, pool };
 }
