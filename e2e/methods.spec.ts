@@ -21,6 +21,11 @@ test('every method can be picked, shows its own hyperparameters, and steps on We
     await page.getByRole('button', { name: 'Step' }).click();
     await expect(counter(page), label).toHaveText('Iteration 1 / 3', { timeout: 170_000 });
     await expect(page.getByTestId('chart-gold-reward')).toHaveAttribute('data-points', '1');
+    // Best-of-n's KL is pinned by n: its line is drawn on the KL chart and the KL–reward plane.
+    if (value === 'best_of_n') {
+      await expect(page.getByTestId('chart-kl')).toContainText('log n − (n−1)/n (dotted)');
+      await expect(page.getByTestId('chart-kl-reward')).toContainText('log n − (n−1)/n = 1.84');
+    }
     await expect(page.getByRole('alert')).toBeEmpty();
   }
   expect(errors).toEqual([]);

@@ -4,13 +4,14 @@
  * reach at each KL. A β sweep shows one trajectory per β heading for its own point on it.
  */
 import { useMemo, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { Member } from '../../core/config';
 import type { FrontierSet, IterationResult } from '../../core/types';
 import { klMetricOf, memberColor, rewardMetricOf, trajectoryRows } from '../chartData';
 import { ChartFrame } from './ChartFrame';
-import { AXIS_PROPS, formatTick, GRID_COLOR } from './format';
+import { AXIS_PROPS, formatTick, GRID_COLOR, STYLE_COLOR } from './format';
 import { frontierCurves, frontierNote, FRONTIER_COLOR } from './frontier';
+import { BON_BOUND } from './metricSpecs';
 
 export interface KlRewardChartProps {
   history: readonly IterationResult[];
@@ -32,14 +33,19 @@ export function KlRewardChart({ history, members, frontier, taskTitle, prepared 
   const curves = useMemo(() => frontierCurves(frontier?.[0] ?? null, which, maxKl), [frontier, which, maxKl]);
   const drawn = trajectories.filter((t) => t.length > 0).length;
   const exact = klMetric === 'kl/exact';
+  const bonBound = history.at(-1)?.members[0]?.[BON_BOUND];
 
   const caption = [
     `Each run’s path, one point per evaluated iteration: ${exact ? 'exact' : 'sampled k3'} KL(π‖π_ref) across, ${rewardMetric.endsWith('_exact') ? 'exact expected' : 'mean sampled'} ${which} reward up.`,
     frontierNote(frontier, prepared, taskTitle, which, members.length),
-  ].join(' ');
+    bonBound === undefined ? '' : `Dotted vertical: best-of-n’s KL, log n − (n−1)/n = ${formatTick(bonBound)}.`,
+  ]
+    .filter(Boolean)
+    .join(' ');
   const legend = [
     ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
     ...curves.map((c) => ({ label: c.label, color: FRONTIER_COLOR, dashed: c.dashed })),
+    ...(bonBound === undefined ? [] : [{ label: 'log n − (n−1)/n', color: STYLE_COLOR, dashed: true }]),
   ];
   const select = (
     <label className="chart-control">
@@ -65,8 +71,9 @@ export function KlRewardChart({ history, members, frontier, taskTitle, prepared 
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
           <LineChart margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-            <XAxis dataKey="kl" type="number" domain={[0, 'auto']} tickFormatter={formatTick} {...AXIS_PROPS} />
+            <XAxis dataKey="kl" type="number" domain={[0, bonBound === undefined ? 'auto' : (max: number) => Math.max(max, bonBound * 1.05)]} tickFormatter={formatTick} {...AXIS_PROPS} />
             <YAxis dataKey="reward" type="number" width={52} tickFormatter={formatTick} domain={['auto', 'auto']} {...AXIS_PROPS} />
+            {bonBound === undefined ? null : <ReferenceLine x={bonBound} stroke={STYLE_COLOR} strokeDasharray="1 3" strokeWidth={1.5} ifOverflow="extendDomain" />}
             {curves.map((c) => (
               <Line key={c.label} data={c.points} dataKey="reward" name={c.label} stroke={FRONTIER_COLOR} strokeWidth={1.5} strokeDasharray={c.dashed ? '5 4' : undefined} dot={false} isAnimationActive={false} type="monotone" />
             ))}

@@ -10,6 +10,9 @@ import type { MetricChartProps, Series } from '../MetricChart';
 import type { LegendItem } from './ChartFrame';
 import { STYLE_COLOR } from './format';
 
+/** Best-of-n's KL = log n − (n−1)/n, reported by the method every iteration. */
+export const BON_BOUND = 'bon/kl_bound';
+
 /** One line per member for one metric; `suffix` tells metrics apart when a chart has several. */
 function memberSeries(members: readonly Member[], metric: string, suffix = '', dashed = false, dotted = false): Series[] {
   return members.map((m) => ({
@@ -72,22 +75,26 @@ export function metricCharts(history: readonly IterationResult[], members: reado
       legend: legendOf(members, keys.length > 1 ? styles : []),
     };
   };
+  // Best-of-n's KL is pinned by n: log n − (n−1)/n (ALGORITHMS.md §0), one dotted line for all members.
+  const bonBound = hasMetric(history, BON_BOUND);
   const klSeries = [
     ...(hasExact ? memberSeries(members, 'kl/exact', 'exact') : []),
     ...memberSeries(members, 'kl/k3', 'k3', hasExact),
+    ...(bonBound ? [{ dataKey: seriesKey(BON_BOUND, 0), name: 'log n − (n−1)/n', color: STYLE_COLOR, dotted: true }] : []),
   ];
+  const klCaption = hasExact
+    ? 'KL(π‖π_ref), how far the policy moved from the SFT reference: exact, and the sampled k3 estimate.'
+    : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).';
   return [
     rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', 'Mean reward-model score: what PPO maximizes.'),
     rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.'),
     {
       id: 'kl',
       title: 'KL',
-      caption: hasExact
-        ? 'KL(π‖π_ref), how far the policy moved from the SFT reference: exact, and the sampled k3 estimate.'
-        : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).',
-      rows: chartRows(history, ['kl/exact', 'kl/k3']),
+      caption: bonBound ? `${klCaption} Dotted: best-of-n’s KL, log n − (n−1)/n, reached when no two candidates tie.` : klCaption,
+      rows: chartRows(history, ['kl/exact', 'kl/k3', ...(bonBound ? [BON_BOUND] : [])]),
       series: klSeries,
-      legend: legendOf(members, hasExact ? exactAnd('k3 estimate') : []),
+      legend: legendOf(members, [...(hasExact ? exactAnd('k3 estimate') : []), ...(bonBound ? [{ label: 'log n − (n−1)/n (dotted)', dashed: true }] : [])]),
     },
     {
       id: 'win-rate',
