@@ -40,6 +40,28 @@ async function runExperiment(overrides: Partial<ConfigInput>): Promise<Metrics[]
   return members;
 }
 
+/** Tabular Nash-MD (or Nash-MP) by hand: every iteration's metrics per member, the final π and the tables it solved. */
+async function trainTabular(config: Config) {
+  const { ctx, dispose } = await farm(config);
+  if (config.method.id !== 'nash_md') throw new Error('trainTabular needs a Nash-MD config');
+  const method = createNashMd(ctx, config.method);
+  const history: Record<string, number[]>[] = [];
+  for (let i = 1; i <= config.iterations; i++) {
+    const out = method.iterate(i, () => {});
+    history.push(Object.fromEntries(Object.entries(out.metrics).map(([k, t]) => [k, Array.from(t.dataSync())])));
+    tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
+  }
+  const table = preferenceTable(ctx);
+  const learned = (await table.array()) as number[][][][];
+  const logPi = ctx.evaluator!.logProbs();
+  const pi = ((await logPi.array()) as number[][][]).map((m) => m.map((row) => row.map(Math.exp)));
+  tf.dispose([table, logPi]);
+  const { reference } = ctx.evaluator!.tables;
+  method.dispose();
+  dispose();
+  return { history, learned, pi, reference };
+}
+
 describe('regularizedNash (π*_τ ∝ μ·exp(P(y ≻ π*_τ)/τ))', () => {
   it('is μ itself when every response ties', () => {
     // P(y ≻ π) = ½ for every y, so exp(½/τ) cancels in the normalisation.
@@ -82,24 +104,8 @@ describe('tabular Nash-MD', () => {
   it('converges to the regularized Nash equilibrium of its learned preference table, per member τ', async () => {
     const taus = [0.2, 1];
     const config = defaultConfig({ task: { id: 'cycle' }, iterations: 300, ...SMALL, method: { id: 'nash_md', tau: taus[0] }, sweep: { kind: 'beta', values: taus } });
-    const { ctx, dispose } = await farm(config);
-    if (config.method.id !== 'nash_md') throw new Error('unreachable');
-    const method = createNashMd(ctx, config.method);
-    let last: Record<string, number[]> = {};
-    for (let i = 1; i <= config.iterations; i++) {
-      const out = method.iterate(i, () => {});
-      const host = Object.fromEntries(Object.entries(out.metrics).map(([k, t]) => [k, Array.from(t.dataSync())]));
-      tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
-      last = host;
-    }
-    const table = preferenceTable(ctx);
-    const learned = (await table.array()) as number[][][][];
-    const logPi = ctx.evaluator!.logProbs();
-    const pi = ((await logPi.array()) as number[][][]).map((m) => m.map((row) => row.map(Math.exp)));
-    tf.dispose([table, logPi]);
-    const { reference } = ctx.evaluator!.tables;
-    method.dispose();
-    dispose();
+    const { history, learned, pi, reference } = await trainTabular(config);
+    const last = history[history.length - 1];
 
     expect(last['nash/tau']).toEqual(taus.map((t) => Math.fround(t)));
     for (let p = 0; p < taus.length; p++) {
@@ -180,23 +186,8 @@ describe('tabular Nash-MP (mirror prox)', () => {
     const taus = [0.2, 1];
     const eta = 1;
     const config = defaultConfig({ task: { id: 'cycle' }, iterations: 40, ...SMALL, method: { id: 'nash_md', update: 'mirror_prox', tau: taus[0], eta }, sweep: { kind: 'beta', values: taus } });
-    const { ctx, dispose } = await farm(config);
-    if (config.method.id !== 'nash_md') throw new Error('unreachable');
-    const method = createNashMd(ctx, config.method);
-    const residuals: number[][] = [];
-    for (let i = 1; i <= config.iterations; i++) {
-      const out = method.iterate(i, () => {});
-      residuals.push(Array.from(out.metrics['nash/residual'].dataSync()));
-      tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
-    }
-    const table = preferenceTable(ctx);
-    const learned = (await table.array()) as number[][][][];
-    const logPi = ctx.evaluator!.logProbs();
-    const pi = ((await logPi.array()) as number[][][]).map((m) => m.map((row) => row.map(Math.exp)));
-    tf.dispose([table, logPi]);
-    const { reference } = ctx.evaluator!.tables;
-    method.dispose();
-    dispose();
+    const { history, learned, pi, reference } = await trainTabular(config);
+    const residuals = history.map((h) => h['nash/residual']);
 
     // τ = 0.2: over iterations 10 → 30 the residual shrinks by about 1.2^20 ≈ 38 (seed 0: 40).
     const contraction = residuals[9][0] / residuals[29][0];
