@@ -64,6 +64,7 @@ describe('PPO on a two-token task', () => {
     const base = createPopulation(config);
     const task = { ...base.task, prompts: ['x'], promptProbs: [1], T } as Task;
     const pop: Population = { ...base, task, shape: { nPrompts: 1, V, T }, policyKind: 'tabular', enumerable: false };
+    const before = tf.memory().numTensors;
     const policy = createTabularNet(pop.shape, V, 1);
     const reference = [tf.tensor3d([refLogits])];
     policy.params[0].assign(reference[0]);
@@ -83,10 +84,13 @@ describe('PPO on a two-token task', () => {
       const out = ppoIteration(ctx, state, config.method, i);
       tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
     }
-    const rows = (tf.tidy(() => tf.softmax(policy.params[0])).arraySync() as number[][][])[0];
+    const probs = tf.softmax(policy.params[0]);
+    const rows = (probs.arraySync() as number[][][])[0];
+    probs.dispose();
     disposePpoState(state);
     policy.dispose();
     tf.dispose([...reference, rTable]);
+    expect(tf.memory().numTensors).toBe(before); // everything the test and PPO made is freed
 
     const softmax = (l: number[]) => {
       const e = l.map(Math.exp);
