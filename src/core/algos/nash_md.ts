@@ -136,10 +136,11 @@ export function nashMpStep(
     const etaB = tf.reshape(eta, [P, 1, 1]);
     const w = tf.mul(etaB, tf.reshape(tau, [P, 1, 1]));
     const anchor = tf.add(logPi, tf.mul(w, logMu)); // log π_k + ητ·log μ
-    const prox = (opponent: tf.Tensor) => tf.logSoftmax(tf.div(tf.add(anchor, tf.mul(etaB, preferenceAgainst(table, tf.exp(opponent)))), tf.add(1, w)));
-    const logHalf = prox(logPi);
+    // The proximal step from π_k, given P(y ≻ π') of the opponent π'.
+    const prox = (vsOpponent: tf.Tensor) => tf.logSoftmax(tf.div(tf.add(anchor, tf.mul(etaB, vsOpponent)), tf.add(1, w)));
+    const logHalf = prox(preferenceAgainst(table, tf.exp(logPi)));
     const preference = preferenceAgainst(table, tf.exp(logHalf));
-    const next = prox(logHalf);
+    const next = prox(preference);
     return { logHalf, preference, next };
   });
 }
