@@ -14,14 +14,6 @@ async function run(overrides: Partial<ConfigInput>, n: number): Promise<Iteratio
 const small = { sft: { steps: 20 }, rewardModel: { steps: 20 }, iterations: 3 };
 
 describe('experiment', () => {
-  it('is deterministic: same config and backend give identical numbers', async () => {
-    const a = await run({ ...small, seed: 11 }, 3);
-    const b = await run({ ...small, seed: 11 }, 3);
-    expect(b.map((r) => r.members)).toEqual(a.map((r) => r.members));
-    const c = await run({ ...small, seed: 12 }, 3);
-    expect(c[2].members[0]['reward/proxy']).not.toBe(a[2].members[0]['reward/proxy']);
-  });
-
   it('trains a β sweep as one population: members share data, differ only through β', async () => {
     const [first, second] = await run({ ...small, sweep: { kind: 'beta', values: [0.01, 10] } }, 2);
     expect(first.members).toHaveLength(2);

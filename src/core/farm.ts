@@ -7,7 +7,7 @@
 import { defaultConfig, TASK_IDS, type ConfigInput, type MethodId, type TaskId } from './config';
 import { createExperiment } from './experiment';
 import { prepareFarm } from './farm_shared';
-import { availableMethods, METHOD_INFO } from './method_info';
+import { availableMethods, METHOD_INFO, needsPreferenceModel } from './method_info';
 import type { Metrics } from './types';
 
 export interface FarmOptions {
@@ -85,11 +85,16 @@ export async function runFarm(options: FarmOptions): Promise<FarmResult> {
   const first = farmConfig(options, methods[0]);
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
-  say(`preparing ${first.task.id} for ${options.seeds} seed(s): SFT, ${first.feedback.comparisons} comparisons, reward and preference models`);
+  const judges = needsPreferenceModel(methods) ? 'reward and preference models' : 'reward model';
+  say(`preparing ${first.task.id} for ${options.seeds} seed(s): SFT, ${first.feedback.comparisons} comparisons, ${judges}`);
   let stage = '';
-  const farm = await prepareFarm(first, (p) => {
-    if (p.stage !== stage) say(`  ${(stage = p.stage)} (${elapsed()})`);
-  });
+  const farm = await prepareFarm(
+    first,
+    (p) => {
+      if (p.stage !== stage) say(`  ${(stage = p.stage)} (${elapsed()})`);
+    },
+    { preferenceModel: needsPreferenceModel(methods) },
+  );
   say(`prepared (${elapsed()})`);
   let exact = false;
   const rows: FarmRow[] = [];

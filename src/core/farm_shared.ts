@@ -10,7 +10,8 @@ import type { Config } from './config';
 import type { ExactEvaluator } from './eval/exact';
 import type { SeqNet } from './models/seq_net';
 import { createNet, createPopulation } from './population';
-import { disposePrepared, prepare, type Prepared } from './prepare';
+import { METHOD_INFO, needsPreferenceModel } from './method_info';
+import { disposePrepared, prepare, type PrepareOptions, type Prepared } from './prepare';
 import type { PrepareProgress } from './types';
 
 /** A prepared farm that experiments can run on without preparing again. */
@@ -33,14 +34,18 @@ export function farmKey(config: Config): string {
   return JSON.stringify({ task, policy, sft, feedback, rewardModel, preferenceModel, seeds });
 }
 
-/** Prepares the farm `config` describes (its method is ignored). */
-export async function prepareFarm(config: Config, onProgress?: (p: PrepareProgress) => void): Promise<SharedFarm> {
+/**
+ * Prepares the farm `config` describes. Its method matters only for whether the pairwise
+ * preference model is trained: pass `{ preferenceModel: true }` when other methods that play
+ * against it (Nash-MD) will run on the farm.
+ */
+export async function prepareFarm(config: Config, onProgress?: (p: PrepareProgress) => void, options: PrepareOptions = {}): Promise<SharedFarm> {
   const pop = createPopulation(config);
   // SFT trains this net into π_ref; it is kept because the exact evaluator scores through it.
   const net = createNet(pop, pop.shape.V, 'policy/init');
   let prepared: Prepared;
   try {
-    prepared = await prepare(pop, net, onProgress);
+    prepared = await prepare(pop, net, onProgress, options);
   } catch (error) {
     net.dispose();
     throw error;
@@ -65,6 +70,9 @@ export function adoptFarm(shared: SharedFarm, config: Config, policy: SeqNet): P
     throw new Error('This experiment needs its own preparation: its seed, task, policy, SFT, feedback or judge settings differ from the shared farm’s.');
   }
   const p = shared.prepared;
+  if (!p.preference && needsPreferenceModel([config.method.id])) {
+    throw new Error(`${METHOD_INFO[config.method.id].title} needs the pairwise preference model: prepare the shared farm with { preferenceModel: true }.`);
+  }
   policy.params.forEach((w, i) => w.assign(p.reference[i]));
   return { ...p, evaluator: p.evaluator ? bindEvaluator(p.evaluator, policy) : null };
 }

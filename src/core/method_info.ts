@@ -12,6 +12,11 @@ export interface MethodInfo {
   summary: string;
   /** The stages of one iteration, in order. */
   stages: readonly string[];
+  /**
+   * True when the method plays against the pairwise preference model P_ψ: only then does
+   * preparation train it (it is most of a one-step task's preparation time otherwise wasted).
+   */
+  usesPreferenceModel?: boolean;
 }
 
 export const METHOD_INFO: Record<MethodId, MethodInfo> = {
@@ -44,6 +49,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     title: 'Nash-MD',
     summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023). On one-step tasks the update can also be Nash-MP’s mirror prox (Tiapkin et al. 2025).',
     stages: ['mixture', 'sample', 'preference', 'update'],
+    usesPreferenceModel: true,
   },
   best_of_n: {
     title: 'Best-of-n',
@@ -65,6 +71,11 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
 /** The methods a run can use, in the order the UI lists them. */
 export function availableMethods(): MethodId[] {
   return Object.keys(METHOD_INFO) as MethodId[];
+}
+
+/** Whether preparation for these methods must train the pairwise preference model. */
+export function needsPreferenceModel(methods: readonly MethodId[]): boolean {
+  return methods.some((id) => METHOD_INFO[id].usesPreferenceModel === true);
 }
 
 /**

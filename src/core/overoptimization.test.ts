@@ -3,7 +3,7 @@ import { defaultConfig } from './config';
 import { createExperiment } from './experiment';
 
 describe('reward over-optimisation on the helpful task (Gao, Schulman, Hilton 2022)', () => {
-  it('with a small β, PPO keeps raising the proxy reward while the gold reward peaks and falls', { timeout: 400_000 }, async () => {
+  it('with a small β, PPO keeps raising the proxy reward while the gold reward peaks and falls', async () => {
     // The reward model sees per-position tokens only (it cannot see repetition, which gold
     // punishes) and over-fits 1 600 noisy pairs from π_ref: it is wrong in the tail that PPO
     // then exploits. Exact expectations (all 1 296 replies enumerated), so no sampling noise.

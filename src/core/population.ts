@@ -88,6 +88,19 @@ export function takeRows(x: tf.Tensor, rows: tf.Tensor, P: number): tf.Tensor {
   });
 }
 
+/**
+ * Rows a progress report reads while a stage trains: a bounded sample, so that reporting
+ * twenty times costs little more than twenty minibatches. The stage's last report reads
+ * every row.
+ */
+export const REPORT_ROWS = 256;
+
+/** The first `n` rows of each member of a [P, N, ...] tensor → [P, min(n, N), ...] (data are i.i.d., so a fair sample). */
+export function headRows(x: tf.Tensor, n: number): tf.Tensor {
+  const [P, N, ...rest] = x.shape;
+  return tf.slice(x, [0, 0, ...rest.map(() => 0)], [P, Math.min(n, N), ...rest]);
+}
+
 /** One epoch over N rows in `k` minibatches, a fresh permutation per member → k int32 tensors of [P·⌊N/k⌋] rows. */
 export function epochRows(rngs: readonly Rng[], N: number, k: number): tf.Tensor[] {
   const n = Math.floor(N / k);

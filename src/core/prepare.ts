@@ -9,6 +9,7 @@ import { collectFeedback, disposeFeedback, type Feedback } from './algos/feedbac
 import { trainPreferenceModel } from './algos/preference_model';
 import { trainRewardModel } from './algos/reward_model';
 import { trainSft } from './algos/sft';
+import { needsPreferenceModel } from './method_info';
 import { createExactEvaluator, type ExactEvaluator } from './eval/exact';
 import { symmetricNash } from './eval/nash';
 import { betaGrid, frontier } from './eval/optimum';
@@ -23,21 +24,36 @@ import type { ComparisonView, FrontierSet, NashView, PrepareProgress, PrepareRes
 export interface Prepared {
   reference: tf.Tensor[];
   reward: RewardNet;
-  preference: PreferenceNet;
+  /** Trained only when a method of the farm plays against it (Nash-MD); null otherwise. */
+  preference: PreferenceNet | null;
   /** The labelled comparisons, kept for offline methods (DPO, Chain of Hindsight). */
   feedback: Feedback;
   evaluator: ExactEvaluator | null;
   result: PrepareResult;
 }
 
-export async function prepare(pop: Population, policy: SeqNet, onProgress?: (p: PrepareProgress) => void): Promise<Prepared> {
+export interface PrepareOptions {
+  /**
+   * Train the pairwise preference model P_ψ. Default: when the config's method plays against it
+   * (a farm shared by several methods asks for it when any of them does).
+   */
+  preferenceModel?: boolean;
+}
+
+export async function prepare(
+  pop: Population,
+  policy: SeqNet,
+  onProgress?: (p: PrepareProgress) => void,
+  options: PrepareOptions = {},
+): Promise<Prepared> {
+  const withPreference = options.preferenceModel ?? needsPreferenceModel([pop.config.method.id]);
   const sft = await trainSft(pop, policy, (p) => onProgress?.({ stage: 'sft', ...p }));
   const reference = snapshot(policy.params);
   const feedback = await collectFeedback(pop, policy, reference);
   const rm = await trainRewardModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'reward_model', step, total, members }));
-  const pm = await trainPreferenceModel(pop, feedback, (step, total, members) =>
-    onProgress?.({ stage: 'preference_model', step, total, members }),
-  );
+  const pm = withPreference
+    ? await trainPreferenceModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'preference_model', step, total, members }))
+    : { preference: null, metrics: [] };
   const comparisons = feedback.comparisons[0].slice(0, 32).map((c) => view(pop, c));
   const evaluator = pop.enumerable ? await createExactEvaluator(pop, policy, reference, rm.reward) : null;
   return {
@@ -59,7 +75,7 @@ export async function prepare(pop: Population, policy: SeqNet, onProgress?: (p: 
 
 export function disposePrepared(p: Prepared): void {
   p.reward.dispose();
-  p.preference.dispose();
+  p.preference?.dispose();
   p.evaluator?.dispose();
   disposeFeedback(p.feedback);
   for (const t of p.reference) t.dispose();

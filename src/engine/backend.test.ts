@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from './backend';
 import { LocalEngine } from './engine';
-import { tinyConfig } from './testing';
+import { tinyConfig } from '../core/testing';
 
 afterAll(async () => {
   await tf.setBackend('cpu');

@@ -4,7 +4,7 @@ import { WorkerEngineClient, type WorkerPort } from './client';
 import { LocalEngine } from './engine';
 import type { EngineEvent, FromWorker, ToWorker } from './protocol';
 import { serve, type PortLike } from './serve';
-import { tinyConfig as tiny } from './testing';
+import { tinyConfig as tiny } from '../core/testing';
 
 type Listener<T> = (event: { data: T }) => void;
 

@@ -4,7 +4,7 @@ import { defaultConfig, populationOf, type Config } from '../core/config';
 import type { Experiment, IterationResult, Metrics, PrepareResult } from '../core/types';
 import { LocalEngine } from './engine';
 import type { EngineEvent } from './protocol';
-import { tinyConfig } from './testing';
+import { tinyConfig } from '../core/testing';
 
 const tiny = (iterations = 3): Config => tinyConfig(iterations);
 
@@ -45,7 +45,8 @@ describe('LocalEngine on the real experiment (CPU)', () => {
       const last = progress.filter((p) => p.stage === stage).at(-1)!;
       expect(last.step).toBe(last.total);
     }
-    expect(stages).toEqual(['sft', 'reward_model', 'preference_model']);
+    // PPO does not play against the pairwise preference model, so preparation skips it.
+    expect(stages).toEqual(['sft', 'reward_model']);
     // Then what preparation produced, once, before the first iteration's event.
     const prepared = events.flatMap((e) => (e.type === 'prepared' ? [e.result] : []));
     expect(prepared).toHaveLength(1);

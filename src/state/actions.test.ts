@@ -4,101 +4,10 @@
  * the e2e tests cover it in Chromium.)
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { populationOf, type Config } from '../core/config';
-import type { ExperimentInfo, IterationResult } from '../core/types';
-import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
+import type { Config } from '../core/config';
+import { FakeEngine } from './fake_engine';
 import { disposeLab, initLab, pause, play, reset, setBackend, setConfig, step } from './actions';
 import { initialLabState, useLab } from './labStore';
-
-/** A fake engine that records requests and reports one metric per iteration. */
-class FakeEngine implements LabEngine {
-  calls: string[] = [];
-  loaded: Config | null = null;
-  iteration = 0;
-  private listeners = new Set<(event: EngineEvent) => void>();
-  private playing = false;
-
-  private emit(event: EngineEvent) {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  private result(): IterationResult {
-    this.iteration += 1;
-    return { iteration: this.iteration, members: [{ 'reward/proxy': this.iteration / 10 }], stages: [], readbacks: 1 };
-  }
-
-  async init(backend: BackendChoice): Promise<BackendInfo> {
-    this.calls.push(`init:${backend}`);
-    const name = backend === 'auto' ? 'webgpu' : backend;
-    return { requested: backend, name, label: name.toUpperCase(), fallbackReasons: [] };
-  }
-
-  async load(config: Config): Promise<ExperimentInfo> {
-    this.calls.push('load');
-    this.loaded = config;
-    this.iteration = 0;
-    this.emit({ type: 'status', status: 'idle' });
-    return {
-      config,
-      members: populationOf(config),
-      task: { id: 'bandit', title: 'Bandit', summary: '', tryThis: '', enumerable: true, policy: 'tabular' },
-      stages: [],
-    };
-  }
-
-  async prepare(): Promise<never> {
-    throw new Error('not used');
-  }
-
-  async step(): Promise<IterationResult> {
-    this.calls.push('step');
-    if (this.iteration === 0) {
-      const judge = { 'rm/accuracy': 0.7 };
-      this.emit({ type: 'prepared', result: { sft: [], rewardModel: [judge], preferenceModel: [judge], comparisons: [], frontier: null, nash: null } });
-    }
-    const result = this.result();
-    // The real engine may also announce steps as events: the store must not count them twice.
-    this.emit({ type: 'iteration', result });
-    return result;
-  }
-
-  async play(): Promise<null> {
-    this.calls.push('play');
-    this.playing = true;
-    this.emit({ type: 'status', status: 'playing' });
-    for (let i = 0; i < 3 && this.playing; i++) {
-      this.emit({ type: 'iteration', result: this.result() });
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    return null;
-  }
-
-  async pause(): Promise<null> {
-    this.calls.push('pause');
-    this.playing = false;
-    this.emit({ type: 'status', status: 'ready' });
-    return null;
-  }
-
-  async reset(): Promise<null> {
-    this.calls.push('reset');
-    this.iteration = 0;
-    return null;
-  }
-
-  async summary(): Promise<never> {
-    throw new Error('not used');
-  }
-
-  subscribe(listener: (event: EngineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  dispose(): void {
-    this.calls.push('dispose');
-  }
-}
 
 let engine: FakeEngine;
 

@@ -19,7 +19,8 @@ function iterate(...results: IterationResult[]): void {
 
 /** Waits until the database holds what `check` expects (writes are asynchronous). */
 async function inDb(check: (runs: Awaited<ReturnType<typeof listRuns>>) => void): Promise<void> {
-  await vi.waitFor(async () => check(await listRuns()), { timeout: 2000, interval: 10 });
+  // Generous: only a lost write should trip it, not a busy machine.
+  await vi.waitFor(async () => check(await listRuns()), { timeout: 60_000, interval: 10 });
 }
 
 beforeEach(async () => {

@@ -4,9 +4,7 @@
  * `play(delayMs)`, and slow motion walking the stages of each played iteration.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { populationOf, type Config } from '../core/config';
-import type { ExperimentInfo, IterationResult } from '../core/types';
-import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
+import { FakeEngine } from './fake_engine';
 import { disposeLab, initLab, reset } from './actions';
 import { initialLabState, useLab } from './labStore';
 import {
@@ -25,78 +23,15 @@ import {
 
 const STAGES = ['sample', 'score', 'advantages', 'update'];
 
-function result(iteration: number): IterationResult {
-  return {
-    iteration,
-    members: [{ 'reward/proxy': iteration / 10 }],
-    stages: STAGES.map((name, i) => ({ name, narration: `${name} of ${iteration}`, ms: i + 1 })),
-    readbacks: 1,
-  };
-}
-
-class FakeEngine implements LabEngine {
-  calls: string[] = [];
-  iteration = 0;
-  playDelays: (number | undefined)[] = [];
-  private listeners = new Set<(event: EngineEvent) => void>();
-
-  emit(event: EngineEvent) {
-    for (const listener of this.listeners) listener(event);
-  }
-  async init(backend: BackendChoice): Promise<BackendInfo> {
-    return { requested: backend, name: 'webgpu', label: 'WebGPU', fallbackReasons: [] };
-  }
-  async load(config: Config): Promise<ExperimentInfo> {
-    this.iteration = 0;
-    const task = { id: 'bandit', title: 'Bandit', summary: '', tryThis: '', enumerable: true, policy: 'tabular' } as const;
-    return { config, members: populationOf(config), task, stages: STAGES };
-  }
-  async prepare(): Promise<never> {
-    throw new Error('not used');
-  }
-  async step(): Promise<IterationResult> {
-    this.calls.push('step');
-    this.iteration += 1;
-    return result(this.iteration);
-  }
-  async play(delayMs?: number): Promise<null> {
-    this.calls.push('play');
-    this.playDelays.push(delayMs);
-    this.emit({ type: 'status', status: 'playing' });
-    return null;
-  }
-  /** One iteration of a play loop, driven by the test. */
-  playOne() {
-    this.iteration += 1;
-    this.emit({ type: 'iteration', result: result(this.iteration) });
-  }
-  async pause(): Promise<null> {
-    this.calls.push('pause');
-    this.emit({ type: 'status', status: 'ready' });
-    return null;
-  }
-  async reset(): Promise<null> {
-    this.iteration = 0;
-    return null;
-  }
-  async summary(): Promise<never> {
-    throw new Error('not used');
-  }
-  subscribe(listener: (event: EngineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  dispose(): void {}
-}
-
 let engine: FakeEngine;
 
 beforeEach(async () => {
   useLab.setState(initialLabState(), true);
   useLab.setState({ status: 'ready' });
   resetStepper();
-  engine = new FakeEngine();
+  engine = new FakeEngine({ stages: STAGES, autoPlay: 0 });
   await initLab(() => engine);
+  engine.calls = []; // the tests below count what stepping asks, not the start-up's init and load
 });
 
 afterEach(() => {

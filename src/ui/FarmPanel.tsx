@@ -9,7 +9,17 @@ import { useLab } from '../state';
 const percent = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 const fixed = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
 
-function JudgeRow({ name, prefix, metrics }: { name: string; prefix: string; metrics: Metrics | undefined }) {
+function JudgeRow({ name, prefix, metrics, notTrained }: { name: string; prefix: string; metrics: Metrics | undefined; notTrained?: string }) {
+  if (notTrained) {
+    return (
+      <tr>
+        <th scope="row">{name}</th>
+        <td colSpan={3} className="muted">
+          {notTrained}
+        </td>
+      </tr>
+    );
+  }
   return (
     <tr>
       <th scope="row">{name}</th>
@@ -87,7 +97,12 @@ export function FarmPanel() {
             </thead>
             <tbody>
               <JudgeRow name="Reward model (Bradley–Terry)" prefix="rm" metrics={prepared.rewardModel[0]} />
-              <JudgeRow name="Preference model (pairwise)" prefix="pm" metrics={prepared.preferenceModel[0]} />
+              <JudgeRow
+                name="Preference model (pairwise)"
+                prefix="pm"
+                metrics={prepared.preferenceModel[0]}
+                notTrained={prepared.preferenceModel.length === 0 ? 'Not trained: only Nash-MD plays against it.' : undefined}
+              />
             </tbody>
           </table>
           {prepared.nash && (

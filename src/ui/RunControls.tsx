@@ -4,6 +4,7 @@
  * stages (SFT of the reference policy, the Bradley–Terry reward model, the pairwise
  * preference model) and the first iteration, which compiles the GPU shaders.
  */
+import { needsPreferenceModel } from '../core/method_info';
 import type { PrepareProgress } from '../core/types';
 import {
   lastIteration,
@@ -48,14 +49,16 @@ interface StageBarProps {
   /** Steps the config asks for, shown before the stage reports. */
   plannedSteps: number;
   progress: PrepareProgress | undefined;
+  /** Why this run skips the stage altogether (its method does not use what it trains). */
+  notNeeded?: string;
 }
 
 /** A labelled progressbar for one preparation stage. */
-function StageBar({ id, label, plannedSteps, progress }: StageBarProps) {
-  const total = progress?.total ?? plannedSteps;
-  const done = progress?.step ?? 0;
-  const fraction = total > 0 ? Math.min(1, done / total) : 1;
-  const text = total === 0 ? 'skipped (0 steps)' : `${done} / ${total} steps`;
+function StageBar({ id, label, plannedSteps, progress, notNeeded }: StageBarProps) {
+  const total = notNeeded ? 0 : (progress?.total ?? plannedSteps);
+  const done = notNeeded ? 0 : (progress?.step ?? 0);
+  const fraction = total > 0 ? Math.min(1, done / total) : notNeeded ? 0 : 1;
+  const text = notNeeded ?? (total === 0 ? 'skipped (0 steps)' : `${done} / ${total} steps`);
   return (
     <div className="stage">
       <div className="stage-head">
@@ -160,7 +163,13 @@ export function RunControls() {
       <div className="stages">
         <StageBar id="stage-sft" label="SFT (reference policy)" plannedSteps={config.sft.steps} progress={progress.sft} />
         <StageBar id="stage-rm" label="Reward model" plannedSteps={config.rewardModel.steps} progress={progress.reward_model} />
-        <StageBar id="stage-pm" label="Preference model" plannedSteps={config.preferenceModel.steps} progress={progress.preference_model} />
+        <StageBar
+          id="stage-pm"
+          label="Preference model"
+          plannedSteps={config.preferenceModel.steps}
+          progress={progress.preference_model}
+          notNeeded={needsPreferenceModel([config.method.id]) ? undefined : 'not trained: only Nash-MD uses it'}
+        />
       </div>
       <StageStepper />
       <ShortcutList />

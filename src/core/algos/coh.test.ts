@@ -3,23 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type CohHyper, type Config, type ConfigInput } from '../config';
 import { totalVariation } from '../eval/optimum';
 import { createTransformer } from '../models/transformer';
-import { createNet, createPopulation } from '../population';
-import { disposePrepared, prepare } from '../prepare';
 import { Rng } from '../rng';
 import { poolPreference } from '../tasks/annotators';
 import { taskFor } from '../tasks';
+import { handFarm } from '../testing';
 import { encodeResponse } from '../tasks/task';
 import { cohIteration, createCohState, disposeCohState, forgetfulMask, type CohState } from './coh';
-import type { MethodContext } from './method';
 
 /** Prepares a farm and binds CoH to it, as the experiment does, keeping the hindsight network in reach. */
 async function cohFarm(overrides: Partial<ConfigInput>) {
   const config: Config = defaultConfig(overrides);
   const hp = config.method as CohHyper;
-  const pop = createPopulation(config);
-  const policy = createNet(pop, pop.shape.V, 'policy/init');
-  const prepared = await prepare(pop, policy);
-  const ctx: MethodContext = { pop, policy, ...prepared };
+  const { ctx, prepared, dispose: disposeFarm } = await handFarm(config);
+  const { pop } = ctx;
   const state: CohState = createCohState(ctx, hp);
   const iterate = async (i: number) => {
     const out = cohIteration(ctx, state, hp, i);
@@ -35,8 +31,7 @@ async function cohFarm(overrides: Partial<ConfigInput>) {
   };
   const dispose = () => {
     disposeCohState(state);
-    disposePrepared(prepared);
-    policy.dispose();
+    disposeFarm();
   };
   return { config, pop, prepared, state, iterate, probs, dispose };
 }
@@ -102,7 +97,7 @@ describe('Chain of Hindsight', () => {
     expect(gold(good)).toBeGreaterThan(gold(ref) + 0.05);
     expect(gold(bad)).toBeLessThan(gold(ref) - 0.05);
     farm.dispose();
-  }, 300_000);
+  });
 
   it('keeps tensors flat across iterations with forgetful causal masking on a transformer', async () => {
     const farm = await cohFarm({
@@ -122,7 +117,7 @@ describe('Chain of Hindsight', () => {
     expect(tf.memory().numTensors).toBe(count);
     expect(Number.isFinite(m['loss/coh'])).toBe(true);
     farm.dispose();
-  }, 300_000);
+  });
 });
 
 describe('forgetful causal masking', () => {

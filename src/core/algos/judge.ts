@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { PopulationAdam } from '../math/adam';
 import { bradleyTerryLoss } from '../math/losses';
-import { drawMinibatch, streams, takeRows, type Population } from '../population';
+import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
 import type { Metrics } from '../types';
 import type { Feedback, PairTensors } from './feedback';
 
@@ -44,9 +44,17 @@ export async function trainJudge(
       const right = tf.cast(tf.greater(m, 0), 'float32');
       return tf.mean(tf.add(right, tf.mul(0.5, tf.cast(tf.equal(m, 0), 'float32'))), 1);
     });
-  let metrics: Metrics[] = [];
+  let metrics: Metrics[] = pop.members.map(() => ({}));
+  if (opts.steps === 0) {
+    optimizer.dispose();
+    zero.dispose();
+    return metrics; // an untrained judge: nothing to report, no pass over the data
+  }
+  const head = (d: PairTensors): PairTensors => ({ prompts: headRows(d.prompts, REPORT_ROWS), chosen: headRows(d.chosen, REPORT_ROWS), rejected: headRows(d.rejected, REPORT_ROWS) });
+  const sample = { train: head(train), test: head(test), testGold: head(testGold) };
   const report = async (step: number): Promise<void> => {
-    const stacked = tf.tidy(() => tf.stack([loss(train), accuracy(test), accuracy(testGold)]));
+    const d = step === opts.steps ? { train, test, testGold } : sample;
+    const stacked = tf.tidy(() => tf.stack([loss(d.train), accuracy(d.test), accuracy(d.testGold)]));
     const v = await stacked.data();
     stacked.dispose();
     const n = opts.name;
@@ -67,5 +75,6 @@ export async function trainJudge(
   }
   optimizer.dispose();
   zero.dispose();
+  tf.dispose(Object.values(sample).flatMap((d) => [d.prompts, d.chosen, d.rejected]));
   return metrics;
 }

@@ -25,8 +25,8 @@ export interface MethodContext {
   reference: readonly tf.Tensor[];
   /** r_φ, the Bradley–Terry reward model. */
   reward: RewardNet;
-  /** P_ψ(y ≻ y' | x), the pairwise preference model. */
-  preference: PreferenceNet;
+  /** P_ψ(y ≻ y' | x), the pairwise preference model; null when no method of the farm plays against it. */
+  preference: PreferenceNet | null;
   /** The farm's labelled comparisons (training split), for offline methods. */
   feedback: Feedback;
   /** Exact tables for enumerable tasks; null otherwise. */

@@ -1,49 +1,33 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type Config, type ConfigInput } from '../config';
 import { regularizedNash, regularizedResidual, symmetricNash } from '../eval/nash';
 import { createExperiment } from '../experiment';
 import { createTabularNet } from '../models/tabular';
 import { sampleTokens } from '../models/sample';
-import { createNet, createPopulation } from '../population';
-import { disposePrepared, prepare } from '../prepare';
 import { Rng } from '../rng';
-import type { Metrics } from '../types';
-import type { MethodContext } from './method';
+import { prepareFarm } from '../farm_shared';
+import { handFarm, lastMembers, leakCheck, PREP, quickConfig, runExperiment, sharedFarm } from '../testing';
 import { createNashMd, nashMpStep, preferenceTable, sampleMixture } from './nash_md';
 
-/** Judges kept small: each test runs in seconds on the CPU backend. */
-const SMALL = { sft: { steps: 100 }, rewardModel: { steps: 150 }, preferenceModel: { steps: 200 } } as const;
+/** The intransitive task with judges good enough to learn from (each farm prepares in about a second). */
+const CYCLE = { task: { id: 'cycle' as const }, ...PREP.small, evalEvery: 1000 };
+/** Two runs trained together, each with its own τ. */
+const TAUS = [0.2, 1];
 
-/** The farm prepared by hand, so a test can reach the learned preference model. */
-async function farm(config: Config) {
-  const pop = createPopulation(config);
-  const policy = createNet(pop, pop.shape.V, 'policy/init');
-  const p = await prepare(pop, policy);
-  const ctx: MethodContext = { pop, policy, reference: p.reference, reward: p.reward, preference: p.preference, feedback: p.feedback, evaluator: p.evaluator };
-  return {
-    ctx,
-    dispose: () => {
-      disposePrepared(p);
-      policy.dispose();
-    },
-  };
-}
-
-/** Runs a whole experiment; returns the last iteration's metrics per member. */
-async function runExperiment(overrides: Partial<ConfigInput>): Promise<Metrics[]> {
-  const config = defaultConfig({ evalEvery: 1000, ...overrides });
-  const experiment = createExperiment(config);
-  let members: Metrics[] = [];
-  for (let i = 0; i < config.iterations; i++) members = (await experiment.step()).members;
-  experiment.dispose();
-  return members;
-}
+/**
+ * One hand-prepared farm for the τ sweep, shared by the Nash-MD and Nash-MP convergence tests
+ * (their preparations were identical); each training starts again from π_ref.
+ */
+let sweep: ReturnType<typeof handFarm> | null = null;
+afterAll(async () => (await sweep)?.dispose());
 
 /** Tabular Nash-MD (or Nash-MP) by hand: every iteration's metrics per member, the final π and the tables it solved. */
 async function trainTabular(config: Config) {
-  const { ctx, dispose } = await farm(config);
+  sweep ??= handFarm(defaultConfig({ ...CYCLE, method: { id: 'nash_md' }, sweep: { kind: 'beta', values: TAUS } }));
+  const { ctx, prepared } = await sweep;
   if (config.method.id !== 'nash_md') throw new Error('trainTabular needs a Nash-MD config');
+  ctx.policy.params.forEach((w, i) => w.assign(prepared.reference[i]));
   const method = createNashMd(ctx, config.method);
   const history: Record<string, number[]>[] = [];
   for (let i = 1; i <= config.iterations; i++) {
@@ -58,7 +42,6 @@ async function trainTabular(config: Config) {
   tf.dispose([table, logPi]);
   const { reference } = ctx.evaluator!.tables;
   method.dispose();
-  dispose();
   return { history, learned, pi, reference };
 }
 
@@ -100,10 +83,13 @@ describe('regularizedNash (π*_τ ∝ μ·exp(P(y ≻ π*_τ)/τ))', () => {
   });
 });
 
+/** The cycle task for one run (P = 1), prepared once for the tests that compare Nash-MD's updates on it. */
+const cycle = sharedFarm({ ...CYCLE, method: { id: 'nash_md' } });
+
 describe('tabular Nash-MD', () => {
   it('converges to the regularized Nash equilibrium of its learned preference table, per member τ', async () => {
-    const taus = [0.2, 1];
-    const config = defaultConfig({ task: { id: 'cycle' }, iterations: 300, ...SMALL, method: { id: 'nash_md', tau: taus[0] }, sweep: { kind: 'beta', values: taus } });
+    const taus = TAUS;
+    const config = defaultConfig({ ...CYCLE, iterations: 300, method: { id: 'nash_md', tau: taus[0] }, sweep: { kind: 'beta', values: taus } });
     const { history, learned, pi, reference } = await trainTabular(config);
     const last = history[history.length - 1];
 
@@ -127,7 +113,7 @@ describe('tabular Nash-MD', () => {
   it('stalls away from π*_τ with a constant η', async () => {
     // Constant η: the fixed point satisfies π ∝ μ·exp(P(y ≻ π^μ)/τ) with π^μ ≠ π.
     const metrics = async (eta: number | null) =>
-      (await runExperiment({ task: { id: 'cycle' }, iterations: 300, ...SMALL, method: { id: 'nash_md', tau: 0.2, eta } }))[0];
+      lastMembers(await cycle.run({ iterations: 300, method: { id: 'nash_md', tau: 0.2, eta } }))[0];
     const decreasing = await metrics(null);
     const constant = await metrics(2.5); // η·τ = ½
     expect(decreasing['nash/residual']).toBeLessThan(1e-3);
@@ -137,9 +123,17 @@ describe('tabular Nash-MD', () => {
   it('is not beaten on the intransitive task, where PPO is', async () => {
     // Noise-free labels: the learned preference is then the pool's (the rock fan tilts it a little),
     // whose Nash mixture stays within 0.01 of the gold equilibrium's worst case of ½.
-    const shared = { task: { id: 'cycle' as const }, ...SMALL, feedback: { labelNoise: 0, comparisons: 4000 } };
-    const nash = (await runExperiment({ ...shared, iterations: 600, method: { id: 'nash_md', tau: 0.02 } }))[0];
-    const ppo = (await runExperiment({ ...shared, iterations: 100, method: { id: 'ppo', beta: 0.02 } }))[0];
+    const noiseFree = { ...CYCLE, feedback: { labelNoise: 0, comparisons: 4000 } };
+    // Both methods on one preparation (the same π_ref, judges and labels, as in a farm table).
+    const farm = await prepareFarm(defaultConfig({ ...noiseFree, method: { id: 'nash_md' } }));
+    const run = async (overrides: Partial<ConfigInput>) => lastMembers(await runExperiment(defaultConfig({ ...noiseFree, ...overrides }), farm))[0];
+    let nash, ppo;
+    try {
+      nash = await run({ iterations: 600, method: { id: 'nash_md', tau: 0.02 } });
+      ppo = await run({ iterations: 100, method: { id: 'ppo', beta: 0.02 } });
+    } finally {
+      farm.dispose();
+    }
     expect(nash['winrate/worst_case']).toBeGreaterThanOrEqual(0.49);
     // (seed 0 gives 0.4924 here, and 0.449 for PPO.) PPO's reward model ranks the cycle, so PPO
     // piles onto one reply that another beats.
@@ -183,9 +177,9 @@ describe('tabular Nash-MP (mirror prox)', () => {
   });
 
   it('converges linearly to π*_τ, at the rate (1+ητ)^−k, per member τ', async () => {
-    const taus = [0.2, 1];
+    const taus = TAUS;
     const eta = 1;
-    const config = defaultConfig({ task: { id: 'cycle' }, iterations: 40, ...SMALL, method: { id: 'nash_md', update: 'mirror_prox', tau: taus[0], eta }, sweep: { kind: 'beta', values: taus } });
+    const config = defaultConfig({ ...CYCLE, iterations: 40, method: { id: 'nash_md', update: 'mirror_prox', tau: taus[0], eta }, sweep: { kind: 'beta', values: taus } });
     const { history, learned, pi, reference } = await trainTabular(config);
     const residuals = history.map((h) => h['nash/residual']);
 
@@ -203,7 +197,7 @@ describe('tabular Nash-MP (mirror prox)', () => {
 
   it('gets closer than Nash-MD in the same number of iterations', async () => {
     const residual = async (update: 'exact' | 'mirror_prox') =>
-      (await runExperiment({ task: { id: 'cycle' }, iterations: 40, ...SMALL, method: { id: 'nash_md', tau: 0.2, update } }))[0]['nash/residual'];
+      lastMembers(await cycle.run({ iterations: 40, method: { id: 'nash_md', tau: 0.2, update } }))[0]['nash/residual'];
     // Seed 0: 4e-3 for Nash-MD's η_t = 2/(τ(t+2)), below 1e-6 for Nash-MP's constant η = 2.
     expect(await residual('mirror_prox')).toBeLessThan((await residual('exact')) / 100);
   });
@@ -257,7 +251,7 @@ describe('the mixture sampler π^β ∝ π_θ^{1−β}·π_ref^β', () => {
 
 describe('Nash-MD-PG', () => {
   it('raises the win rate against π_ref on the bandit', async () => {
-    const [m] = await runExperiment({ task: { id: 'bandit' }, iterations: 80, ...SMALL, method: { id: 'nash_md', update: 'pg', tau: 0.05, lr: 0.05 } });
+    const [m] = lastMembers(await runExperiment(defaultConfig({ ...CYCLE, task: { id: 'bandit' }, iterations: 80, method: { id: 'nash_md', update: 'pg', tau: 0.05, lr: 0.05 } })));
     expect(m['winrate/vs_ref_gold']).toBeGreaterThan(0.55);
   });
 
@@ -266,32 +260,28 @@ describe('Nash-MD-PG', () => {
     ['the cycle task (exact update)', { task: { id: 'cycle' as const }, update: 'auto' as const }],
     ['the cycle task (mirror prox)', { task: { id: 'cycle' as const }, update: 'mirror_prox' as const }],
   ])('keeps the tensor count flat and frees everything on dispose on %s', async (_, { update, ...task }) => {
-    const before = tf.memory().numTensors;
+    const leaks = leakCheck();
     const experiment = createExperiment(
-      defaultConfig({
+      quickConfig('tiny', {
         ...task,
         iterations: 4,
         evalEvery: 1000, // exact evaluation of all 6⁴ helpful replies only at the first and last iteration
-        sft: { demos: 64, steps: 5 },
-        feedback: { comparisons: 64 },
-        rewardModel: { steps: 5 },
-        preferenceModel: { steps: 5 },
         method: { id: 'nash_md', batchSize: 8, update },
         sweep: { kind: 'beta', values: [0.05, 0.5] },
       }),
     );
     await experiment.step();
-    const after1 = tf.memory().numTensors;
+    leaks.hold();
     for (let i = 0; i < 3; i++) {
       const { members, stages } = await experiment.step();
       expect(stages.map((s) => s.name)).toEqual(['mixture', 'sample', 'preference', 'update', 'readback']);
       expect(members[1]['nash/tau']).toBeCloseTo(0.5, 6);
       stages.forEach((s) => expect(s.narration).not.toContain('–'));
     }
-    expect(tf.memory().numTensors).toBe(after1);
+    leaks.expectFlat();
     await experiment.summary();
-    expect(tf.memory().numTensors).toBe(after1);
+    leaks.expectFlat('tensors held after summary()');
     experiment.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    leaks.expectFreed();
   });
 });

@@ -34,6 +34,7 @@ import { tokenLogProbs } from '../math/logprobs';
 import { variableFrom } from '../models/init';
 import { sampleAutoregressive, sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
+import type { PreferenceNet } from '../models/preference_mlp';
 import { drawGumbel, drawPrompts, streams } from '../population';
 import { allResponses } from '../tasks/task';
 import type { Metrics } from '../types';
@@ -65,6 +66,7 @@ export function sampleMixture(
  * enumerable task → [P, n_x, N, N] (response order of `allResponses`, as in eval/exact.ts).
  */
 export function preferenceTable(ctx: MethodContext): tf.Tensor {
+  const judge = preferenceModel(ctx);
   const { P, task } = ctx.pop;
   const { nPrompts, T } = ctx.pop.shape;
   const ys = allResponses(task);
@@ -85,13 +87,19 @@ export function preferenceTable(ctx: MethodContext): tf.Tensor {
   }
   return tf.tidy(() => {
     const tile = (t: tf.Tensor) => tf.tile(t, [P, ...new Array<number>(t.rank - 1).fill(1)]);
-    const logit = ctx.preference.logit(
+    const logit = judge.logit(
       tile(tf.tensor2d(prompts, [1, n], 'int32')),
       tile(tf.tensor3d(a, [1, n, T], 'int32')),
       tile(tf.tensor3d(b, [1, n, T], 'int32')),
     );
     return tf.reshape(tf.sigmoid(logit), [P, nPrompts, N, N]);
   });
+}
+
+/** The learned P_ψ; preparation trains it only for methods that declare they play against it. */
+function preferenceModel(ctx: MethodContext): PreferenceNet {
+  if (!ctx.preference) throw new Error('Nash-MD needs the pairwise preference model, and this preparation did not train one.');
+  return ctx.preference;
 }
 
 /** P(y ≻ π | x) = Σ_{y'} P(y ≻ y' | x)·π(y' | x): table [P, n_x, N, N], π [P, n_x, N] → [P, n_x, N]. */
@@ -159,6 +167,7 @@ const f = (x: number | undefined, digits = 3): string => (x === undefined ? '–
 /** Nash-MD as a `Method`: exact tabular mirror descent on one-step enumerable tasks, Nash-MD-PG otherwise. */
 export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
   const { pop, policy, reference, evaluator } = ctx;
+  const judge = preferenceModel(ctx);
   const { P } = pop;
   const tabularOk = pop.task.T === 1 && evaluator !== null && pop.policyKind === 'tabular';
   const mirrorProx = hp.update === 'mirror_prox';
@@ -223,7 +232,7 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
     mark('sample');
     // preference: A = P_ψ(y ≻ y') − ½ − τ·log(π_θ(y)/π_ref(y)), fixed during the update.
     const scored = tf.tidy(() => {
-      const pref = tf.sigmoid(ctx.preference.logit(prompts, tokens, opponents));
+      const pref = tf.sigmoid(judge.logit(prompts, tokens, opponents));
       const logp = tf.sum(tokenLogProbs(policy.apply(prompts, tokens), tokens), 2);
       const logpRef = tf.sum(tokenLogProbs(policy.apply(prompts, tokens, reference), tokens), 2);
       const logRatio = tf.sub(logp, logpRef);

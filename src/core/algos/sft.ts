@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PopulationAdam } from '../math/adam';
 import { tokenLogProbs } from '../math/logprobs';
 import type { SeqNet } from '../models/seq_net';
-import { drawMinibatch, streams, takeRows, type Population } from '../population';
+import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
 import type { Metrics } from '../types';
 
 export interface SftProgress {
@@ -49,8 +49,15 @@ export async function trainSft(
   const mb = Math.min(batchSize, demos);
   const every = Math.max(1, Math.floor(steps / 20));
   let nll: number[] = [];
+  if (steps === 0) {
+    optimizer.dispose();
+    tf.dispose([data.prompts, data.tokens]);
+    return pop.members.map(() => ({})); // π_ref is the untrained network: no pass over the demonstrations
+  }
+  const sample = { prompts: headRows(data.prompts, REPORT_ROWS), tokens: headRows(data.tokens, REPORT_ROWS) };
   const report = async (step: number): Promise<void> => {
-    const t = sequenceNll(policy, data.prompts, data.tokens);
+    const d = step === steps ? data : sample;
+    const t = sequenceNll(policy, d.prompts, d.tokens);
     nll = Array.from(await t.data());
     t.dispose();
     onProgress({ step, total: steps, members: nll.map((v) => ({ 'sft/nll': v })) });
@@ -67,6 +74,6 @@ export async function trainSft(
     if (step % every === 0 || step === steps) await report(step);
   }
   optimizer.dispose();
-  tf.dispose([data.prompts, data.tokens]);
+  tf.dispose([data.prompts, data.tokens, sample.prompts, sample.tokens]);
   return nll.map((v) => ({ 'sft/nll': v }));
 }

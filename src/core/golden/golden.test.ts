@@ -6,8 +6,12 @@ import { defaultConfig, type MethodId } from '../config';
 import { createExperiment } from '../experiment';
 import { prepareFarm, type SharedFarm } from '../farm_shared';
 import { availableMethods } from '../method_info';
+import { useBackend } from '../testing';
 import type { Metrics } from '../types';
 import { compareSeries, describeDrifts, GOLDEN_FARM, goldenConfig, goldenSeries, type GoldenFile } from './golden';
+
+// The references were made on the CPU backend, and the claim is "same backend, same numbers".
+await useBackend('cpu');
 
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 const fileOf = (id: MethodId) => new URL(`./${id}.json`, import.meta.url);
@@ -43,7 +47,7 @@ describe('golden trajectories (seed 0, 50 iterations, CPU)', () => {
   let farm: SharedFarm;
   // Preparation does not depend on the method: every method runs on the same π_ref and judges.
   beforeAll(async () => {
-    farm = await prepareFarm(defaultConfig(GOLDEN_FARM));
+    farm = await prepareFarm(defaultConfig(GOLDEN_FARM), undefined, { preferenceModel: true });
   });
   afterAll(() => farm?.dispose());
 
