@@ -1,7 +1,7 @@
 /** Accessibility: axe finds no violations on a fresh page, after a step, and with the alert shown. */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { counter, smallConfigHash, waitReady } from './helpers';
+import { counter, openLab, smallConfigHash, waitReady } from './helpers';
 
 async function violations(page: Page): Promise<string[]> {
   const { violations: found } = await new AxeBuilder({ page }).analyze();
@@ -10,8 +10,7 @@ async function violations(page: Page): Promise<string[]> {
 
 test('no axe violations before and after an iteration', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto(`/${smallConfigHash()}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash());
   expect(await violations(page)).toEqual([]);
   await page.getByRole('button', { name: 'Step' }).click();
   // The first iteration prepares the judges and compiles shaders: slow on a busy software GPU.
@@ -28,8 +27,7 @@ test('no axe violations with the damaged-link alert', async ({ page }) => {
 
 test('no axe violations during a stage walk and with a scenario explained', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto(`/${smallConfigHash()}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash());
   await page.getByRole('button', { name: 'Next stage' }).click();
   await expect(counter(page)).toHaveText('Iteration 1 / 8', { timeout: 150_000 });
   await page.getByRole('button', { name: 'Next stage' }).click();

@@ -1,7 +1,7 @@
 /** The charts column: KL–reward plane, over-optimization, policy bars, sample inspector, smoothing and PNG export. */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { collectErrors, counter, smallConfigHash, waitReady } from './helpers';
+import { collectErrors, counter, openLab, smallConfigHash } from './helpers';
 
 const BETAS = [0.05, 0.5, 5];
 
@@ -29,8 +29,7 @@ const sum = (v: number[]) => v.reduce((a, b) => a + b, 0);
 
 test('a β sweep draws one trajectory per β on the KL–reward plane beside the exact frontier; policy bars; PNG export', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto(`/${smallConfigHash({ ...TINY, sweep: { kind: 'beta', values: BETAS } })}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash({ ...TINY, sweep: { kind: 'beta', values: BETAS } }));
   await expect(page.getByTestId('chart-policy-bars').getByText('No policy yet: press Step or Play.')).toBeVisible();
   await step(page, 3);
 
@@ -80,8 +79,7 @@ async function policyBarsAreDistributions(page: Page) {
 }
 
 test('the sample inspector lists responses with per-token log-probabilities and verdicts; smoothing leaves the stored numbers', async ({ page }) => {
-  await page.goto(`/${smallConfigHash(TINY)}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash(TINY));
   const inspector = page.getByRole('region', { name: 'Sample inspector' });
   await expect(inspector).toContainText('No samples yet');
   await step(page, 1);
@@ -140,8 +138,7 @@ async function everyChartDownloadsAsPng(page: Page) {
 
 test('sorting: no frontier, with a sentence saying why, no policy bars, and verdicts against a sampled π_ref response', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto(`/${smallConfigHash({ ...TINY, task: { id: 'sorting' } })}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash({ ...TINY, task: { id: 'sorting' } }));
   await step(page, 1);
   const plane = page.getByTestId('chart-kl-reward');
   await expect(plane).toHaveAttribute('data-trajectories', '1');

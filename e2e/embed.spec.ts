@@ -1,12 +1,10 @@
 /** Embed mode: `&hide=…` in a share link leaves chosen panels out, for course pages. */
 import { expect, test } from '@playwright/test';
-import { counter, smallConfigHash, useCpu, waitReady } from './helpers';
+import { counter, openLab, smallConfigHash } from './helpers';
 
 test('hide=settings,history hides those panels, keeps the rest, and stays in the link', async ({ page, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(`/${smallConfigHash({ iterations: 2 })}&hide=settings,history`);
-  await waitReady(page);
-  await useCpu(page);
+  await openLab(page, `${smallConfigHash({ iterations: 2 })}&hide=settings,history`);
   await expect(page.getByRole('complementary', { name: 'Settings' })).toBeHidden();
   await expect(page.getByRole('region', { name: 'Saved runs' })).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Feedback and judges' })).toBeVisible();

@@ -1,13 +1,13 @@
 /** The toy farm in the page: every task can be picked and run, the judges and labelled comparisons are shown. */
 import { expect, test } from '@playwright/test';
-import { collectErrors, configOfHash, counter, smallConfigHash, useCpu, waitReady } from './helpers';
+import { collectErrors, configOfHash, counter, openLab, smallConfigHash } from './helpers';
 
 const TASK_TITLES = ['Customer-service bandit', 'Helpful replies (sequence)', 'Sort five digits (verifiable)', 'Rock, paper, scissors (intransitive)'];
 
 test('the intransitive task shows its judges, labelled comparisons, Nash mixture and win rates', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto(`/${smallConfigHash({ task: { id: 'cycle' } })}`);
-  await waitReady(page);
+  // Nash-MD: the method that plays against the pairwise preference model, so both judges are trained.
+  await openLab(page, smallConfigHash({ task: { id: 'cycle' }, method: { id: 'nash_md' } }));
   await page.getByRole('button', { name: 'Step' }).click();
   await expect(counter(page)).toHaveText('Iteration 1 / 8');
 
@@ -31,12 +31,10 @@ test('the intransitive task shows its judges, labelled comparisons, Nash mixture
 
 test('every built-in task can be picked and stepped', async ({ page }) => {
   test.setTimeout(720_000);
-  await page.goto(`/${smallConfigHash({ iterations: 2 })}`);
-  await waitReady(page);
-  // On the CPU backend: on SwiftShader WebGPU the helpful task's first step takes about 5 minutes even
-  // with this small preparation (each transformer training step 1.5–7 s in software, then exact evaluation
-  // of all 3,888 prompt–reply pairs); WebGPU itself is covered by the run, methods and charts specs.
-  await useCpu(page);
+  // On WASM (openLab's default): on SwiftShader WebGPU the helpful task's first step takes about 5 minutes
+  // even with this small preparation (each transformer training step 1.5–7 s in software, then exact
+  // evaluation of all 3,888 prompt–reply pairs); WebGPU itself is covered by the run and methods specs.
+  await openLab(page, smallConfigHash({ iterations: 2 }));
   const select = page.getByRole('combobox', { name: 'Task' });
   for (const title of TASK_TITLES) {
     await select.selectOption({ label: title });
@@ -50,8 +48,7 @@ test('every built-in task can be picked and stepped', async ({ page }) => {
 });
 
 test('a custom task is edited in the page, rejected with a clear message when invalid, and travels in the link', async ({ page }) => {
-  await page.goto(`/${smallConfigHash({ iterations: 2 })}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash({ iterations: 2 }));
   await page.getByRole('combobox', { name: 'Task' }).selectOption({ label: 'Custom (define your own)' });
   const editor = page.getByRole('textbox', { name: 'Custom task (JSON)' });
   await expect(editor).toHaveValue(/"responses"/);

@@ -68,13 +68,26 @@ export async function chartPoints(page: Page, name: string): Promise<number> {
 
 export const CHARTS = ['proxy-reward', 'gold-reward', 'kl', 'loss'] as const;
 
-/**
- * Switches a ready page to the CPU backend: SwiftShader's first WebGPU step compiles shaders
- * for a minute on a busy machine, and specs about saving, sharing and embedding need numbers,
- * not a particular backend (run.spec.ts and methods.spec.ts cover WebGPU).
- */
-export async function useCpu(page: Page): Promise<void> {
-  await page.getByRole('combobox', { name: 'Backend' }).selectOption('cpu');
-  await expect(badge(page)).toHaveText(/^CPU/);
+type Backend = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+const BADGE: Record<Backend, RegExp> = { webgpu: /^WebGPU/, webgl: /^WebGL/, wasm: /^WASM/, cpu: /^CPU/ };
+
+/** Switches a ready page to another backend through the Backend menu, as a user would. */
+export async function useBackend(page: Page, backend: Backend): Promise<void> {
+  await page.getByRole('combobox', { name: 'Backend' }).selectOption(backend);
+  await expect(badge(page)).toHaveText(BADGE[backend]);
   await expect(page.getByRole('button', { name: 'Step', exact: true })).toBeEnabled();
+}
+
+/**
+ * Opens the lab at `hash` and waits until Step can be pressed, on WASM unless told otherwise.
+ * Without a GPU, Chromium's WebGPU runs on SwiftShader (software), where a first step spends
+ * 10–60 s compiling shaders and every kernel is ~30× slower than on WASM. Specs about what
+ * the page does (charts, sharing, history, stepping) take WASM; the specs that check WebGPU
+ * itself pass 'auto' (load.spec, run.spec's Step, methods.spec's every method, stepping.spec's
+ * shader notice).
+ */
+export async function openLab(page: Page, hash = '', backend: 'auto' | Backend = 'wasm'): Promise<void> {
+  await page.goto(`/${hash}`);
+  await waitReady(page);
+  if (backend !== 'auto') await useBackend(page, backend);
 }

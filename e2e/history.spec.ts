@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { configOfHash, counter, smallConfigHash, useCpu, waitReady } from './helpers';
+import { configOfHash, counter, openLab, smallConfigHash, useBackend, waitReady } from './helpers';
 
 /** Steps until the counter reads `n`. */
 async function stepTo(page: Page, n: number, total: number): Promise<void> {
@@ -23,9 +23,7 @@ function runItem(page: Page, name: string) {
 }
 
 test('a reload keeps every finished iteration; rename, delete and undo', async ({ page }) => {
-  await page.goto(`/${smallConfigHash({ iterations: 3 })}`);
-  await waitReady(page);
-  await useCpu(page);
+  await openLab(page, smallConfigHash({ iterations: 3 }));
   await expect(history(page)).toContainText('No runs yet');
   await stepTo(page, 2, 3);
   await expect(runItem(page, 'ppo on bandit').getByTestId('run-meta')).toContainText('2 / 3 iterations · recording, saved');
@@ -56,9 +54,7 @@ test('a reload keeps every finished iteration; rename, delete and undo', async (
 });
 
 test('export JSON and CSV, re-import the JSON, compare it; a bad file is refused', async ({ page }, testInfo) => {
-  await page.goto(`/${smallConfigHash({ iterations: 2 })}`);
-  await waitReady(page);
-  await useCpu(page);
+  await openLab(page, smallConfigHash({ iterations: 2 }));
   await stepTo(page, 2, 2);
   const item = runItem(page, 'ppo on bandit');
 
@@ -103,15 +99,13 @@ test('export JSON and CSV, re-import the JSON, compare it; a bad file is refused
 });
 
 test('compare PPO and DPO on one task: two runs, each with its own colour', async ({ page }) => {
-  await page.goto(`/${smallConfigHash({ iterations: 1 })}`);
-  await waitReady(page);
-  await useCpu(page);
+  await openLab(page, smallConfigHash({ iterations: 1 }));
   await stepTo(page, 1, 1);
   await expect(runItem(page, 'ppo on bandit').getByTestId('run-meta')).toContainText('recording, saved');
   await page.goto(`/${smallConfigHash({ iterations: 1, method: { id: 'dpo', batchSize: 16 } })}`);
   await page.reload();
   await waitReady(page);
-  await useCpu(page);
+  await useBackend(page, 'wasm');
   await stepTo(page, 1, 1);
 
   const ppo = runItem(page, 'ppo on bandit');

@@ -4,7 +4,7 @@
  * Screenshots land in the test's output folder for a designer's eye.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { smallConfigHash, waitReady } from './helpers';
+import { openLab, smallConfigHash } from './helpers';
 
 async function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -12,8 +12,7 @@ async function horizontalOverflow(page: Page): Promise<number> {
 
 test('1280×720: the run controls and the first row of charts are visible without scrolling', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1280, height: 720 });
-  await page.goto(`/${smallConfigHash()}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash());
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   for (const name of ['Step', 'Next stage', 'Play', 'Pause', 'Reset']) {
     await expect(page.getByRole('button', { name, exact: true })).toBeInViewport({ ratio: 1 });
@@ -27,8 +26,7 @@ test('1280×720: the run controls and the first row of charts are visible withou
 
 test('820×1180 tablet: one column, nothing wider than the screen, settings then run controls', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 820, height: 1180 });
-  await page.goto(`/${smallConfigHash()}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash());
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   await page.screenshot({ path: testInfo.outputPath('tablet-first-screen.png') });
   const settings = await page.getByRole('complementary', { name: 'Settings' }).boundingBox();

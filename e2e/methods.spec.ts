@@ -1,12 +1,12 @@
 /** Every method trains in the browser worker: pick it, step, and read its stages' narration. */
 import { expect, test } from '@playwright/test';
-import { collectErrors, configOfHash, counter, smallConfigHash, waitReady } from './helpers';
+import { badge, collectErrors, configOfHash, counter, openLab, smallConfigHash } from './helpers';
 
 test('every method can be picked, shows its own hyperparameters, and steps on WebGPU', async ({ page }) => {
   test.setTimeout(900_000);
   const errors = collectErrors(page);
-  await page.goto(`/${smallConfigHash({ iterations: 3 })}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash({ iterations: 3 }), 'auto');
+  await expect(badge(page)).toHaveText(/^WebGPU/);
   const picker = page.getByRole('combobox', { name: 'Method' });
   const options = await picker.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })));
   expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['ppo', 'best_of_n', 'expert_iteration', 'sft']));
@@ -32,8 +32,7 @@ test('every method can be picked, shows its own hyperparameters, and steps on We
 });
 
 test('best-of-n shows n with its reference default, and a bad value is refused with a message', async ({ page }) => {
-  await page.goto(`/${smallConfigHash({ iterations: 3 })}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash({ iterations: 3 }));
   await page.getByRole('combobox', { name: 'Method' }).selectOption('best_of_n');
   const n = page.getByRole('textbox', { name: 'n (candidates)' });
   await expect(n).toHaveValue('16');
@@ -48,8 +47,7 @@ test('best-of-n shows n with its reference default, and a bad value is refused w
 test('Nash-MD can run Nash-MP’s mirror-prox update on a one-step task, with its own narration', async ({ page }) => {
   test.setTimeout(300_000);
   const errors = collectErrors(page);
-  await page.goto(`/${smallConfigHash({ iterations: 3, method: { id: 'nash_md' } })}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash({ iterations: 3, method: { id: 'nash_md' } }));
   await page.getByRole('combobox', { name: 'Update' }).selectOption('mirror_prox');
   await expect.poll(async () => configOfHash(await page.evaluate(() => location.hash)).method).toMatchObject({ id: 'nash_md', update: 'mirror_prox' });
   await expect(page.getByTestId('method-note')).toContainText('Nash-MP');

@@ -1,20 +1,16 @@
 /** Guided scenarios: each one loads through the picker, becomes the share link, explains itself and runs. */
 import { expect, test } from '@playwright/test';
 import { SCENARIOS } from '../src/core/scenarios';
-import { badge, collectErrors, configOfHash, counter, linkHash, waitReady } from './helpers';
+import { collectErrors, configOfHash, counter, linkHash, openLab, waitReady } from './helpers';
 
-// Each scenario prepares its own SFT policy and judges. WebGPU on SwiftShader (software) is
-// ~30× slower than WASM for these small networks, so the scenarios run on WASM here: the
-// scenario path is the same on every backend, and run.spec / stepping.spec cover WebGPU.
+// Each scenario prepares its own SFT policy and judges, on WASM (openLab): the scenario path
+// is the same on every backend, and run.spec / methods.spec / stepping.spec cover WebGPU.
 test.describe.configure({ timeout: 300_000 });
 
 for (const scenario of SCENARIOS) {
   test(`scenario “${scenario.title}” loads, explains itself and runs two iterations`, async ({ page }) => {
     const errors = collectErrors(page);
-    await page.goto('/');
-    await waitReady(page);
-    await page.getByRole('combobox', { name: 'Backend' }).selectOption('wasm');
-    await expect(badge(page)).toHaveText(/^WASM/);
+    await openLab(page);
     await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: scenario.title });
 
     // The address bar is now the scenario's share link, and the settings show its config.
@@ -41,8 +37,7 @@ for (const scenario of SCENARIOS) {
 
 test('a scenario’s link opens it, and editing a setting offers to restore it', async ({ page }) => {
   const scenario = SCENARIOS[1];
-  await page.goto(`/${linkHash(scenario.config)}`);
-  await waitReady(page);
+  await openLab(page, linkHash(scenario.config));
   await expect(page.getByRole('combobox', { name: 'Scenario' })).toHaveValue(scenario.id);
   await expect(page.getByTestId('scenario-explanation')).toContainText(scenario.explanation[0]);
 

@@ -3,11 +3,10 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import LZString from 'lz-string';
 import { defaultConfig } from '../src/core/config';
-import { configOfHash, counter, smallConfigHash, useCpu, waitReady } from './helpers';
+import { configOfHash, counter, openLab, smallConfigHash, useBackend, waitReady } from './helpers';
 
 test('changing β in the form rewrites the share link', async ({ page }) => {
-  await page.goto(`/${smallConfigHash()}`);
-  await waitReady(page);
+  await openLab(page, smallConfigHash());
   const before = await page.evaluate(() => location.hash);
   expect(before).toMatch(/^#c=/);
 
@@ -37,15 +36,13 @@ test('a damaged link shows a clear alert and the lab opens with its defaults', a
   await expect(page.getByRole('alert')).toBeEmpty();
 
   // Training itself with the defaults is not run here: their preparation (800 Adam steps)
-  // takes minutes in software; run.spec.ts steps small configs on WebGPU and CPU.
+  // takes minutes in software; run.spec.ts steps small configs on WebGPU, WASM and CPU.
 });
 
 test('a copied link reproduces the same metrics in a fresh page on the same backend', async ({ browser, page, context }) => {
   test.setTimeout(240_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  await page.goto(`/${smallConfigHash({ iterations: 2, seed: 11 })}`);
-  await waitReady(page);
-  await useCpu(page);
+  await openLab(page, smallConfigHash({ iterations: 2, seed: 11 }));
   const backend = await page.getByRole('banner').getByRole('status').textContent();
 
   /** Steps twice and returns every member's metrics per iteration, from the exported run file. */
@@ -73,7 +70,7 @@ test('a copied link reproduces the same metrics in a fresh page on the same back
   const other = await fresh.newPage();
   await other.goto(link);
   await waitReady(other);
-  await useCpu(other);
+  await useBackend(other, 'wasm');
   await expect(other.getByRole('banner').getByRole('status')).toHaveText(backend ?? '');
   await expect(other.getByRole('region', { name: 'Saved runs' })).toContainText('No runs yet');
   const second = await trainAndExport(other);

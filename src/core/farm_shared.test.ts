@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { leakCheck } from './testing';
 import { defaultConfig, type Config, type ConfigInput } from './config';
 import { createExperiment } from './experiment';
 import { prepareFarm, type SharedFarm } from './farm_shared';
@@ -50,18 +51,19 @@ describe('a shared preparation', () => {
 
   it('lends its tensors: experiments free only their own, the farm frees the rest', async () => {
     const before = tf.memory().numTensors;
+    const leaks = leakCheck();
     const farm = await prepareFarm(defaultConfig(bandit));
-    const held = tf.memory().numTensors;
-    expect(held).toBeGreaterThan(before);
+    expect(tf.memory().numTensors).toBeGreaterThan(before);
+    leaks.hold(); // what the farm holds
     for (const id of ['ppo', 'dpo', 'sft'] as const) {
       const first = await run(defaultConfig({ ...bandit, method: { id } }), farm);
-      expect(tf.memory().numTensors).toBe(held);
+      leaks.expectFlat('tensors after an experiment on the farm');
       // The farm survived the experiment's dispose: a second run on it gives the same numbers.
       const second = await run(defaultConfig({ ...bandit, method: { id } }), farm);
       expect(second.members).toEqual(first.members);
     }
     farm.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    leaks.expectFreed();
   });
 
   it('refuses a config that needs a different preparation, and says why', async () => {

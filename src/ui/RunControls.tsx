@@ -49,8 +49,11 @@ interface StageBarProps {
   /** Steps the config asks for, shown before the stage reports. */
   plannedSteps: number;
   progress: PrepareProgress | undefined;
-  /** Why this run skips the stage altogether (its method does not use what it trains). */
-  notNeeded?: string;
+  /**
+   * Set when this run skips the stage altogether because its method does not use what the stage
+   * trains: `short` fits the bar's head at tablet width, `why` is read out and shown on hover.
+   */
+  notNeeded?: { short: string; why: string };
 }
 
 /** A labelled progressbar for one preparation stage. */
@@ -58,14 +61,16 @@ function StageBar({ id, label, plannedSteps, progress, notNeeded }: StageBarProp
   const total = notNeeded ? 0 : (progress?.total ?? plannedSteps);
   const done = notNeeded ? 0 : (progress?.step ?? 0);
   const fraction = total > 0 ? Math.min(1, done / total) : notNeeded ? 0 : 1;
-  const text = notNeeded ?? (total === 0 ? 'skipped (0 steps)' : `${done} / ${total} steps`);
+  const text = notNeeded?.short ?? (total === 0 ? 'skipped (0 steps)' : `${done} / ${total} steps`);
   return (
     <div className="stage">
       <div className="stage-head">
         <span id={`${id}-label`} className="stage-label">
           {label}
         </span>
-        <span className="stage-count">{text}</span>
+        <span className="stage-count" title={notNeeded?.why}>
+          {text}
+        </span>
       </div>
       <div
         role="progressbar"
@@ -73,7 +78,7 @@ function StageBar({ id, label, plannedSteps, progress, notNeeded }: StageBarProp
         aria-valuemin={0}
         aria-valuemax={total}
         aria-valuenow={Math.min(done, total)}
-        aria-valuetext={text}
+        aria-valuetext={notNeeded?.why ?? text}
         className="bar"
       >
         <div className="bar-fill" style={{ width: `${fraction * 100}%` }} />
@@ -168,7 +173,7 @@ export function RunControls() {
           label="Preference model"
           plannedSteps={config.preferenceModel.steps}
           progress={progress.preference_model}
-          notNeeded={needsPreferenceModel([config.method.id]) ? undefined : 'not trained: only Nash-MD uses it'}
+          notNeeded={needsPreferenceModel([config.method.id]) ? undefined : { short: 'only for Nash-MD', why: 'not trained: only Nash-MD uses it' }}
         />
       </div>
       <StageStepper />

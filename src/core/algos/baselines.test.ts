@@ -1,17 +1,23 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type ConfigInput } from '../config';
+import type { Config, ConfigInput } from '../config';
 import { createExperiment } from '../experiment';
 import { methodDefaults } from '../method_fields';
 import { availableMethods, METHOD_INFO } from '../method_info';
+import { sharedFarm, leakCheck } from '../testing';
 import { bestOfNDistribution, bestOfNKlBound } from './best_of_n';
 
 const kl = (p: number[], q: number[]) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * Math.log(pi / q[i]) : s), 0);
 
-/** A quick farm on the bandit: small judges, no label noise. */
-function farm(method: ConfigInput['method'], iterations: number) {
-  return defaultConfig({ iterations, sft: { steps: 60 }, feedback: { comparisons: 400, labelNoise: 0 }, rewardModel: { steps: 60 }, preferenceModel: { steps: 5 }, method });
-}
+/**
+ * A quick farm on the bandit (small judges, no label noise), prepared once for every test in
+ * this file: each method runs on the same π_ref and judges, as it would alone (farm_shared.test.ts).
+ */
+const bandit = sharedFarm(
+  { sft: { steps: 60 }, feedback: { comparisons: 400, labelNoise: 0 }, rewardModel: { steps: 60 }, preferenceModel: { steps: 5 } },
+  { preferenceModel: true }, // the every-method test includes Nash-MD
+);
+const farm = (method: ConfigInput['method'], iterations: number) => bandit.config({ iterations, method });
+const experimentOn = (config: Config) => createExperiment(config, { shared: bandit.farm() });
 
 describe('best-of-n', () => {
   it('has the closed-form distribution on a hand-worked example', () => {
@@ -42,7 +48,7 @@ describe('best-of-n', () => {
   it('reports the exact KL of its distribution, samples from it, and beats π_ref by the reward model', async () => {
     const n = 4;
     const run = async (method: ConfigInput['method']) => {
-      const experiment = createExperiment(farm(method, 1));
+      const experiment = experimentOn(farm(method, 1));
       const { members } = await experiment.step();
       const { members: summary } = await experiment.summary();
       experiment.dispose();
@@ -66,12 +72,12 @@ describe('best-of-n', () => {
 
 describe('expert iteration and the SFT baseline', () => {
   it('expert iteration raises the exact proxy reward above π_ref’s, and keeps tensors flat', async () => {
-    const experiment = createExperiment(farm({ id: 'expert_iteration', n: 8, batchSize: 64, steps: 4, lr: 0.05 }, 12));
+    const experiment = experimentOn(farm({ id: 'expert_iteration', n: 8, batchSize: 64, steps: 4, lr: 0.05 }, 12));
     const first = await experiment.step();
-    const count = tf.memory().numTensors;
+    const leaks = leakCheck();
     let last = first;
     for (let i = 1; i < 12; i++) last = await experiment.step();
-    expect(tf.memory().numTensors).toBe(count);
+    leaks.expectFlat();
     expect(last.members[0]['reward/proxy_exact']).toBeGreaterThan(first.members[0]['reward/proxy_exact'] + 0.1);
     expect(last.members[0]['kl/exact']).toBeGreaterThan(0.05);
     expect(last.stages.map((s) => s.name)).toEqual(['sample', 'score', 'finetune', 'readback']);
@@ -79,7 +85,7 @@ describe('expert iteration and the SFT baseline', () => {
   });
 
   it('the SFT baseline stays exactly at π_ref: KL 0 and win rate ½', async () => {
-    const experiment = createExperiment(farm({ id: 'sft', batchSize: 32 }, 3));
+    const experiment = experimentOn(farm({ id: 'sft', batchSize: 32 }, 3));
     let last = await experiment.step();
     for (let i = 1; i < 3; i++) last = await experiment.step();
     expect(last.members[0]['kl/exact']).toBeCloseTo(0, 6);
@@ -91,7 +97,7 @@ describe('expert iteration and the SFT baseline', () => {
 
 describe('every method', () => {
   it.each(availableMethods())('%s marks exactly the stages METHOD_INFO lists, in order, and says something real for each', async (id) => {
-    const experiment = createExperiment(farm(methodDefaults(id), 2));
+    const experiment = experimentOn(farm(methodDefaults(id), 2));
     const { stages } = await experiment.step();
     expect(stages.map((s) => s.name)).toEqual([...METHOD_INFO[id].stages, 'readback']);
     expect(experiment.info.stages).toEqual([...METHOD_INFO[id].stages]);

@@ -6,7 +6,7 @@ import { createTransformer } from '../models/transformer';
 import { Rng } from '../rng';
 import { poolPreference } from '../tasks/annotators';
 import { taskFor } from '../tasks';
-import { handFarm } from '../testing';
+import { handFarm, leakCheck } from '../testing';
 import { encodeResponse } from '../tasks/task';
 import { cohIteration, createCohState, disposeCohState, forgetfulMask, type CohState } from './coh';
 
@@ -111,10 +111,10 @@ describe('Chain of Hindsight', () => {
     // The transformer's contexts start at π_ref too (prompt embeddings copied per feedback).
     expect(totalVariation((await farm.probs('good'))[1], (await farm.probs('reference'))[1])).toBeLessThan(1e-5);
     await farm.iterate(1);
-    const count = tf.memory().numTensors;
+    const leaks = leakCheck();
     const m = await farm.iterate(2);
     await farm.iterate(3);
-    expect(tf.memory().numTensors).toBe(count);
+    leaks.expectFlat();
     expect(Number.isFinite(m['loss/coh'])).toBe(true);
     farm.dispose();
   });

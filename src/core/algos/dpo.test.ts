@@ -1,9 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type ConfigInput } from '../config';
 import { expectation, optimalPolicy, totalVariation } from '../eval/optimum';
 import { createExperiment } from '../experiment';
 import { poolPreference, sigmoid } from '../tasks/annotators';
+import { sharedFarm, leakCheck } from '../testing';
 import { goldTable, taskFor, type Task } from '../tasks';
 import { DPO_STAGES } from './dpo';
 import { ONLINE_DPO_STAGES } from './online_dpo';
@@ -70,13 +70,15 @@ describe('DPO on the farm’s comparisons', () => {
 });
 
 describe('online DPO and XPO on the bandit', () => {
+  // One preparation for the three methods (the same π_ref and reward model, as in a farm table).
+  const bandit = sharedFarm({ task: { id: 'bandit' }, sft: { steps: 150 }, rewardModel: { steps: 150 } });
   it.each([
     { name: 'online DPO, reward-model judge', method: { id: 'online_dpo', beta: 0.1, batchSize: 128, lr: 0.05 } },
     { name: 'online IPO, annotator-pool judge', method: { id: 'online_dpo', loss: 'ipo', judge: 'pool', beta: 0.1, batchSize: 128, lr: 0.05 } },
     { name: 'XPO, reward-model judge', method: { id: 'xpo', alpha: 1e-3, beta: 0.1, batchSize: 128, lr: 0.05 } },
   ] as { name: string; method: ConfigInput['method'] }[])('$name beats π_ref on gold reward within 30 iterations', async ({ method }) => {
-    const config = defaultConfig({ task: { id: 'bandit' }, iterations: 30, evalEvery: 30, sft: { steps: 150 }, rewardModel: { steps: 150 }, method });
-    const experiment = createExperiment(config);
+    const config = bandit.config({ iterations: 30, evalEvery: 30, method });
+    const experiment = createExperiment(config, { shared: bandit.farm() });
     let last: Awaited<ReturnType<typeof experiment.step>> | null = null;
     for (let i = 0; i < config.iterations; i++) last = await experiment.step();
     const { members } = await experiment.summary();
@@ -99,7 +101,7 @@ describe('tensor hygiene and stages', () => {
   ] as { id: string; stages: readonly string[]; method: ConfigInput['method'] }[])(
     '$id keeps the tensor count flat, marks its stages in order and frees everything on dispose',
     async ({ stages, method }) => {
-      const before = tf.memory().numTensors;
+      const leaks = leakCheck();
       const experiment = createExperiment(
         defaultConfig({
           iterations: 6,
@@ -112,18 +114,18 @@ describe('tensor hygiene and stages', () => {
         }),
       );
       const first = await experiment.step();
-      const after1 = tf.memory().numTensors;
+      leaks.hold();
       expect(first.stages.map((s) => s.name)).toEqual([...stages, 'readback']);
       // Every narration found its numbers (a missing metric prints as '–').
       for (const s of first.stages) expect(s.narration).not.toContain('–');
       // Each member trains with its own β.
       expect(first.members.map((m) => m['dpo/beta'])).toEqual([expect.closeTo(0.1, 6), expect.closeTo(0.5, 6)]);
       for (let i = 0; i < 5; i++) await experiment.step();
-      expect(tf.memory().numTensors).toBe(after1);
+      leaks.expectFlat();
       await experiment.summary();
-      expect(tf.memory().numTensors).toBe(after1);
+      leaks.expectFlat();
       experiment.dispose();
-      expect(tf.memory().numTensors).toBe(before);
+      leaks.expectFreed();
     },
   );
 });

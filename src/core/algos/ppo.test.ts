@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { leakCheck } from '../testing';
 import { defaultConfig } from '../config';
 import { totalVariation } from '../eval/optimum';
 import { createExperiment } from '../experiment';
@@ -34,18 +35,18 @@ describe('PPO on the tabular bandit', () => {
   });
 
   it('keeps the tensor count flat across iterations and frees everything on dispose', async () => {
-    const before = tf.memory().numTensors;
+    const leaks = leakCheck();
     const experiment = createExperiment(
       defaultConfig({ iterations: 6, sft: { steps: 10 }, rewardModel: { steps: 10 }, sweep: { kind: 'beta', values: [0.05, 0.5] } }),
     );
     await experiment.step();
-    const after1 = tf.memory().numTensors;
+    leaks.hold();
     for (let i = 0; i < 5; i++) await experiment.step();
-    expect(tf.memory().numTensors).toBe(after1);
+    leaks.expectFlat();
     await experiment.summary();
-    expect(tf.memory().numTensors).toBe(after1);
+    leaks.expectFlat();
     experiment.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+    leaks.expectFreed();
   });
 });
 
@@ -64,7 +65,7 @@ describe('PPO on a two-token task', () => {
     const base = createPopulation(config);
     const task = { ...base.task, prompts: ['x'], promptProbs: [1], T } as Task;
     const pop: Population = { ...base, task, shape: { nPrompts: 1, V, T }, policyKind: 'tabular', enumerable: false };
-    const before = tf.memory().numTensors;
+    const leaks = leakCheck();
     const policy = createTabularNet(pop.shape, V, 1);
     const reference = [tf.tensor3d([refLogits])];
     policy.params[0].assign(reference[0]);
@@ -90,7 +91,7 @@ describe('PPO on a two-token task', () => {
     disposePpoState(state);
     policy.dispose();
     tf.dispose([...reference, rTable]);
-    expect(tf.memory().numTensors).toBe(before); // everything the test and PPO made is freed
+    leaks.expectFreed(); // everything the test and PPO made is freed
 
     const softmax = (l: number[]) => {
       const e = l.map(Math.exp);

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { leakCheck } from '../testing';
 import { defaultConfig, type ConfigInput } from '../config';
 import { createExperiment } from '../experiment';
 import type { Task } from '../tasks/task';
@@ -69,9 +69,9 @@ describe('the iteration reports samples and bars', () => {
   it('on the bandit: exact verdicts, bars equal to the summary tables, one readback, flat tensors', async () => {
     const experiment = createExperiment(defaultConfig({ ...small, sweep: { kind: 'beta', values: [0.05, 1] } }));
     const first = await experiment.step();
-    const count = tf.memory().numTensors;
+    const leaks = leakCheck();
     const second = await experiment.step();
-    expect(tf.memory().numTensors).toBe(count);
+    leaks.expectFlat();
     expect(second.readbacks).toBe(1);
     expect(second.samples).toHaveLength(MAX_SAMPLES);
     for (const s of second.samples!) {
@@ -97,9 +97,9 @@ describe('the iteration reports samples and bars', () => {
   it('on sorting: sampled verdicts against a response of π_ref, and no bars', async () => {
     const experiment = createExperiment(defaultConfig({ ...small, task: { id: 'sorting' }, method: { id: 'ppo', batchSize: 16, epochs: 1, minibatches: 1 } }));
     await experiment.step();
-    const count = tf.memory().numTensors;
+    const leaks = leakCheck();
     const r = await experiment.step();
-    expect(tf.memory().numTensors).toBe(count);
+    leaks.expectFlat();
     expect(r.bars).toBeUndefined();
     expect(r.samples).toHaveLength(8);
     for (const s of r.samples!) {
