@@ -82,6 +82,39 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
   return rows;
 }
 
+/** Preparation of a task's default experiment (PPO at its defaults): what a newcomer waits for before iteration 1. */
+export interface PrepareRow {
+  env: 'node' | 'browser';
+  label: string;
+  /** Median wall time of `prepare()` (SFT, comparisons, judges, exact evaluator). */
+  msPrepare: number;
+  skipped?: string;
+}
+
+/** Median of `repeats` preparations of `task`'s default experiment on `engine` (already on its backend). */
+export async function measurePrepare(engine: LabEngine, env: PrepareRow['env'], label: string, task: string, repeats: number, now: () => number): Promise<PrepareRow> {
+  try {
+    const ms: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      await engine.load(parseConfig({ version: 1, task: { id: task } }));
+      const t0 = now();
+      await engine.prepare();
+      ms.push(now() - t0);
+    }
+    return { env, label, msPrepare: median(ms) };
+  } catch (error) {
+    return { env, label, msPrepare: NaN, skipped: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** A markdown table of preparation rows. */
+export function formatPrepareTable(rows: PrepareRow[]): string {
+  return markdown(
+    ['env', 'backend', 'prepare ms'],
+    rows.map((r) => [r.env, r.label, r.skipped ? `skipped: ${r.skipped.slice(0, 90)}` : r.msPrepare.toFixed(0)]),
+  );
+}
+
 /** A markdown table of rows (skipped rows say why). */
 export function formatTable(rows: BenchRow[]): string {
   const head = ['env', 'backend', 'P', 'ms/iter', 'iter/s', 'readbacks/iter'];
@@ -90,6 +123,10 @@ export function formatTable(rows: BenchRow[]): string {
       ? [r.env, r.label === '—' ? r.backend : r.label, String(r.P), `skipped: ${r.skipped.slice(0, 90)}`, '', '']
       : [r.env, r.label, String(r.P), r.msPerIteration.toFixed(1), r.iterationsPerSecond.toFixed(2), String(r.readbacksPerIteration)],
   );
+  return markdown(head, body);
+}
+
+function markdown(head: string[], body: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(fmt)].join('\n');

@@ -18,7 +18,7 @@ import { findChromium } from '../scripts/chromium.mjs';
 import { quietTfjsLogs } from '../src/engine/backend';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendName } from '../src/engine/protocol';
-import { formatTable, measure, type BenchOptions, type BenchRow } from './measure';
+import { formatPrepareTable, formatTable, measure, measurePrepare, type BenchOptions, type BenchRow, type PrepareRow } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -44,6 +44,8 @@ const base = {
 };
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
+const prepareRows: PrepareRow[] = [];
+
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();
   const rows: BenchRow[] = [];
@@ -51,7 +53,12 @@ async function nodeRows(): Promise<BenchRow[]> {
     log(`node: ${backend}…`);
     const engine = new LocalEngine({ env: 'node' });
     try {
-      rows.push(...(await measure(engine, 'node', { ...base, backend }, () => performance.now())));
+      const measured = await measure(engine, 'node', { ...base, backend }, () => performance.now());
+      rows.push(...measured);
+      if (!measured[0]?.skipped) {
+        log(`node: ${backend}, preparing the default experiment…`);
+        prepareRows.push(await measurePrepare(engine, 'node', measured[0].label, base.task, values.quick ? 1 : 3, () => performance.now()));
+      }
     } finally {
       engine.dispose();
     }
@@ -147,4 +154,8 @@ const started = performance.now();
 const rows = [...(values.env !== 'browser' ? await nodeRows() : []), ...(values.env !== 'node' ? await browserRows() : [])];
 console.log(`PPO iteration, task ${base.task}, β sweep of P members; median of ${base.measured} after ${base.warmup} warmup.\n`);
 console.log(formatTable(rows));
+if (prepareRows.length) {
+  console.log(`\nPreparation of the default experiment on ${base.task} (PPO at its defaults: SFT, comparisons, reward model, exact evaluator); median of ${values.quick ? 1 : 3}.\n`);
+  console.log(formatPrepareTable(prepareRows));
+}
 log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);

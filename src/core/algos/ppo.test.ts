@@ -105,6 +105,6 @@ describe('PPO on a two-token task', () => {
     const piStar = weights.map((w) => w / z);
     const pi = sequences(rows);
     expect(totalVariation(piRef, piStar)).toBeGreaterThan(0.2); // it has to move to pass
-    expect(totalVariation(pi, piStar)).toBeLessThan(0.02); // seed 0: 0.0006
+    expect(totalVariation(pi, piStar)).toBeLessThan(0.02); // seed 0: 0.0006 on CPU, 0.0003 on WASM
   });
 });
