@@ -20,7 +20,7 @@ const steps = [
   ['Type check', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['Lint (incl. layering: ui → state → engine → core)', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['Unit tests (Node, Vitest, tfjs WASM; golden and determinism on CPU)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]],
-  ['Browser tests (Playwright, Chromium, WebGPU)', 'npx', ['playwright', 'test']],
+  ['Browser tests (Playwright, real Chromium; WASM, and WebGPU on SwiftShader where it is the subject)', 'npx', ['playwright', 'test']],
 ];
 
 const seconds = (ms) => `${(ms / 1000).toFixed(0)} s`;

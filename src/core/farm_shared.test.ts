@@ -75,6 +75,11 @@ describe('a shared preparation', () => {
     const ok = createExperiment(defaultConfig({ ...bandit, method: { id: 'dpo', beta: 0.5 } }), { shared: farm });
     await expect(ok.prepare()).resolves.toBeDefined();
     ok.dispose();
+    // Prepared for PPO, the farm has no pairwise preference model, which Nash-MD plays against.
+    expect(farm.prepared.preference).toBeNull();
+    const nash = createExperiment(defaultConfig({ ...bandit, method: { id: 'nash_md' } }), { shared: farm });
+    await expect(nash.prepare()).rejects.toThrow(/Nash-MD needs the pairwise preference model: prepare the shared farm with \{ preferenceModel: true \}/);
+    nash.dispose();
     farm.dispose();
   });
 });
