@@ -14,8 +14,8 @@ import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, sampleWidth, type 
 import { MAX_MATRIX } from './eval/winrate';
 import { sampleTokens } from './models/sample';
 import { createNet, createPopulation, drawGumbel, streams } from './population';
-import { disposePrepared, prepare, type Prepared } from './prepare';
-import { adoptFarm, type SharedFarm } from './farm_shared';
+import type { Prepared } from './prepare';
+import { adoptFarm, prepareFarm, type FarmSource, type SharedFarm } from './farm_shared';
 import { allResponses } from './tasks/task';
 import type { Experiment, ExperimentInfo, IterationResult, MemberSummary, Metrics, PolicyTables, RunSummary, StageReport } from './types';
 
@@ -23,10 +23,14 @@ import type { Experiment, ExperimentInfo, IterationResult, MemberSummary, Metric
 export interface ExperimentOptions {
   /** Run on this already prepared farm (borrowed: the experiment does not dispose it). */
   shared?: SharedFarm;
+  /** Else ask this source for one when preparing (borrowed too), e.g. the engine's cache. */
+  farms?: FarmSource;
 }
 
 export function createExperiment(config: Config, options: ExperimentOptions = {}): Experiment {
-  const { shared } = options;
+  const { shared, farms } = options;
+  /** A farm prepared for this experiment alone (neither shared nor from a source): freed with it. */
+  let owned: SharedFarm | null = null;
   const pop = createPopulation(config);
   const { task } = pop;
   const { P } = pop;
@@ -145,14 +149,23 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     get iteration() {
       return iteration;
     },
-    async prepare(onProgress) {
-      // A shared farm is borrowed: the policy starts from its π_ref and nothing is trained again.
-      const ready = () => (shared ? Promise.resolve().then(() => adoptFarm(shared, config, policy)) : prepare(pop, policy, onProgress));
-      preparing ??= ready().then((p) => {
+    async prepare(onProgress, signal) {
+      // The farm (π_ref, comparisons, judges, evaluator) is trained on a network of its own,
+      // so a cancelled preparation leaves the policy untouched; the policy starts from π_ref.
+      const farm = async (): Promise<SharedFarm> => {
+        if (shared) return shared;
+        if (farms) return farms(config, onProgress, signal);
+        owned = await prepareFarm(config, onProgress, { signal });
+        return owned;
+      };
+      preparing ??= farm().then((f) => {
+        const p = adoptFarm(f, config, policy);
         prepared = p;
         method = createMethod({ pop, policy, reference: p.reference, reward: p.reward, preference: p.preference, feedback: p.feedback, evaluator: p.evaluator }, hp);
         return p;
       });
+      // A cancelled (or failed) preparation may be asked for again.
+      preparing.catch(() => (preparing = null));
       return (await preparing).result;
     },
     step,
@@ -176,7 +189,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     },
     dispose() {
       policy.dispose();
-      if (prepared && !shared) disposePrepared(prepared);
+      owned?.dispose();
       method?.dispose();
     },
   };

@@ -9,6 +9,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Config } from './config';
 import type { ExactEvaluator } from './eval/exact';
 import type { SeqNet } from './models/seq_net';
+import { trainPreferenceModel } from './algos/preference_model';
 import { createNet, createPopulation } from './population';
 import { METHOD_INFO, needsPreferenceModel } from './method_info';
 import { disposePrepared, prepare, type PrepareOptions, type Prepared } from './prepare';
@@ -58,6 +59,27 @@ export async function prepareFarm(config: Config, onProgress?: (p: PrepareProgre
       net.dispose();
     },
   };
+}
+
+/**
+ * Where an experiment gets its farm when it prepares: the engine's cache, say. Returns a farm
+ * the experiment borrows (never disposes) that matches `config`'s preparation (`farmKey`) and
+ * has every judge `config`'s method needs.
+ */
+export type FarmSource = (config: Config, onProgress?: (p: PrepareProgress) => void, signal?: AbortSignal) => Promise<SharedFarm>;
+
+/**
+ * Trains the pairwise preference model into `farm` if it has none: a farm prepared for PPO,
+ * reused by Nash-MD, trains only this judge. Same numbers as training it in `prepare` (its
+ * random streams are its own).
+ */
+export async function addPreferenceModel(farm: SharedFarm, config: Config, onProgress?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<void> {
+  const p = farm.prepared;
+  if (p.preference) return;
+  if (farmKey(config) !== farm.key) throw new Error('addPreferenceModel: the config does not match the farm.');
+  const pm = await trainPreferenceModel(createPopulation(config), p.feedback, (step, total, members) => onProgress?.({ stage: 'preference_model', step, total, members }), signal);
+  p.preference = pm.preference;
+  p.result.preferenceModel = pm.metrics;
 }
 
 /**

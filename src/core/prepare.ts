@@ -4,7 +4,8 @@
  * the pairwise preference model → exact evaluation, frontier and Nash equilibrium where
  * the task allows.
  */
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import { checkpoint } from './cancel';
 import { collectFeedback, disposeFeedback, type Feedback } from './algos/feedback';
 import { trainPreferenceModel } from './algos/preference_model';
 import { trainRewardModel } from './algos/reward_model';
@@ -19,7 +20,7 @@ import { snapshot } from './models/sample';
 import type { SeqNet } from './models/seq_net';
 import type { Population } from './population';
 import { allResponses } from './tasks/task';
-import type { ComparisonView, FrontierSet, NashView, PrepareProgress, PrepareResult } from './types';
+import type { ComparisonView, FrontierSet, Metrics, NashView, PrepareProgress, PrepareResult } from './types';
 
 export interface Prepared {
   reference: tf.Tensor[];
@@ -38,6 +39,8 @@ export interface PrepareOptions {
    * (a farm shared by several methods asks for it when any of them does).
    */
   preferenceModel?: boolean;
+  /** Aborting it stops the preparation within one optimiser step (`Cancelled`), freeing what it made. */
+  signal?: AbortSignal;
 }
 
 export async function prepare(
@@ -46,16 +49,52 @@ export async function prepare(
   onProgress?: (p: PrepareProgress) => void,
   options: PrepareOptions = {},
 ): Promise<Prepared> {
+  const { signal } = options;
   const withPreference = options.preferenceModel ?? needsPreferenceModel([pop.config.method.id]);
-  const sft = await trainSft(pop, policy, (p) => onProgress?.({ stage: 'sft', ...p }));
-  const reference = snapshot(policy.params);
-  const feedback = await collectFeedback(pop, policy, reference);
-  const rm = await trainRewardModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'reward_model', step, total, members }));
-  const pm = withPreference
-    ? await trainPreferenceModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'preference_model', step, total, members }))
-    : { preference: null, metrics: [] };
+  const made: { dispose(): void }[] = [];
+  const keep = <T extends { dispose(): void }>(x: T): T => (made.push(x), x);
+  const mark = (stage: 'feedback' | 'exact', step: number) => onProgress?.({ stage, step, total: 1, members: [] });
+  try {
+    const sft = await trainSft(pop, policy, (p) => onProgress?.({ stage: 'sft', ...p }), signal);
+    await checkpoint(signal);
+    const reference = snapshot(policy.params);
+    keep({ dispose: () => tf.dispose(reference) });
+    mark('feedback', 0);
+    const feedback = await collectFeedback(pop, policy, reference);
+    keep({ dispose: () => disposeFeedback(feedback) });
+    mark('feedback', 1);
+    await checkpoint(signal);
+    const rm = await trainRewardModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'reward_model', step, total, members }), signal);
+    keep(rm.reward);
+    const pm = withPreference
+      ? await trainPreferenceModel(pop, feedback, (step, total, members) => onProgress?.({ stage: 'preference_model', step, total, members }), signal)
+      : { preference: null, metrics: [] };
+    if (pm.preference) keep(pm.preference);
+    await checkpoint(signal);
+    let evaluator: ExactEvaluator | null = null;
+    if (pop.enumerable) {
+      mark('exact', 0);
+      evaluator = keep(await createExactEvaluator(pop, policy, reference, rm.reward));
+      mark('exact', 1);
+    }
+    await checkpoint(signal);
+    return assemble(pop, reference, rm, pm, feedback, evaluator, sft);
+  } catch (error) {
+    for (const x of made) x.dispose();
+    throw error;
+  }
+}
+
+function assemble(
+  pop: Population,
+  reference: tf.Tensor[],
+  rm: { reward: RewardNet; metrics: Metrics[] },
+  pm: { preference: PreferenceNet | null; metrics: Metrics[] },
+  feedback: Feedback,
+  evaluator: ExactEvaluator | null,
+  sft: Metrics[],
+): Prepared {
   const comparisons = feedback.comparisons[0].slice(0, 32).map((c) => view(pop, c));
-  const evaluator = pop.enumerable ? await createExactEvaluator(pop, policy, reference, rm.reward) : null;
   return {
     reference,
     reward: rm.reward,

@@ -13,7 +13,7 @@ export type { MemberBars, PolicyBars, SampleVerdict, SampleView } from './eval/s
 export type Metrics = Record<string, number>;
 
 /** A preparation stage before the method's iterations. */
-export type PrepareStage = 'sft' | 'reward_model' | 'preference_model';
+export type PrepareStage = 'sft' | 'feedback' | 'reward_model' | 'preference_model' | 'exact';
 
 export interface PrepareProgress {
   stage: PrepareStage;
@@ -55,6 +55,8 @@ export interface NashView {
 }
 
 export interface PrepareResult {
+  /** True when the engine reused a cached preparation (same task, seeds, SFT, feedback and judges) instead of training. */
+  reused?: boolean;
   sft: Metrics[];
   rewardModel: Metrics[];
   preferenceModel: Metrics[];
@@ -131,8 +133,12 @@ export interface Experiment {
   readonly info: ExperimentInfo;
   /** Iterations completed so far. */
   readonly iteration: number;
-  /** SFT (the reference policy) then the Bradley–Terry reward model. */
-  prepare(onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult>;
+  /**
+   * SFT (the reference policy), the comparisons, the judges its method needs and the exact
+   * evaluator. Aborting `signal` stops it within one optimiser step (rejects with `Cancelled`)
+   * and leaves the experiment as it was before, ready to prepare again.
+   */
+  prepare(onProgress?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<PrepareResult>;
   /** One iteration of the method (all stages). */
   step(): Promise<IterationResult>;
   /** Final metrics, plus exact policy tables for enumerable tasks. */

@@ -80,7 +80,7 @@ describe('WorkerEngineClient ↔ serve', () => {
     // Events arrive before the reply that follows them (one ordered channel).
     expect(events.some((e) => e.type === 'progress')).toBe(true);
     expect(events.flatMap((e) => (e.type === 'iteration' ? [e.result.iteration] : []))).toEqual([1, 2]);
-    expect(events.filter((e) => e.type === 'status').at(-1)).toEqual({ type: 'status', status: 'done' });
+    expect(events.filter((e) => e.type === 'status').at(-1)).toMatchObject({ type: 'status', status: 'done' });
   });
 
   it('rethrows engine errors as Error with the same name and message', async () => {
@@ -128,6 +128,6 @@ describe('WorkerEngineClient ↔ serve', () => {
     await paused;
     const last = events.flatMap((e) => (e.type === 'iteration' ? [e.result.iteration] : [])).at(-1)!;
     expect(last).toBeLessThan(200);
-    expect(events.filter((e) => e.type === 'status').at(-1)).toEqual({ type: 'status', status: 'ready' });
+    expect(events.filter((e) => e.type === 'status').at(-1)).toMatchObject({ type: 'status', status: 'ready' });
   });
 });

@@ -43,11 +43,11 @@ export class WorkerEngineClient implements LabEngine {
     this.port.onerror = (event) => this.failAll(new Error(`The training worker failed: ${event.message || 'it could not start'}`));
   }
 
-  init(backend: BackendChoice): Promise<BackendInfo> {
-    return this.call({ type: 'init', backend });
+  init(backend: BackendChoice, run?: number): Promise<BackendInfo> {
+    return this.call({ type: 'init', backend, run });
   }
-  load(config: Config): Promise<ExperimentInfo> {
-    return this.call({ type: 'load', config });
+  load(config: Config, run?: number): Promise<ExperimentInfo> {
+    return this.call({ type: 'load', config, run });
   }
   prepare(): Promise<PrepareResult> {
     return this.call({ type: 'prepare' });
@@ -61,8 +61,8 @@ export class WorkerEngineClient implements LabEngine {
   pause(): Promise<null> {
     return this.call({ type: 'pause' });
   }
-  reset(): Promise<null> {
-    return this.call({ type: 'reset' });
+  reset(run?: number): Promise<null> {
+    return this.call({ type: 'reset', run });
   }
   summary(): Promise<RunSummary> {
     return this.call({ type: 'summary' });

@@ -46,7 +46,7 @@ describe('LocalEngine on the real experiment (CPU)', () => {
       expect(last.step).toBe(last.total);
     }
     // PPO does not play against the pairwise preference model, so preparation skips it.
-    expect(stages).toEqual(['sft', 'reward_model']);
+    expect(stages).toEqual(['sft', 'feedback', 'reward_model', 'exact']);
     // Then what preparation produced, once, before the first iteration's event.
     const prepared = events.flatMap((e) => (e.type === 'prepared' ? [e.result] : []));
     expect(prepared).toHaveLength(1);
@@ -170,7 +170,7 @@ describe('LocalEngine guards (scripted experiment)', () => {
     const { engine, events, ready } = start((k) => (k === 2 && failures-- > 0 ? new Error('loss is NaN in update') : { 'reward/proxy': 1 }));
     await ready;
     await engine.play();
-    expect(events.find((e) => e.type === 'error')).toEqual({ type: 'error', error: expect.objectContaining({ message: 'loss is NaN in update' }) });
+    expect(events.find((e) => e.type === 'error')).toMatchObject({ type: 'error', error: { message: 'loss is NaN in update' } });
     expect(statuses(events).at(-1)).toBe('error');
     expect((await engine.step()).iteration).toBe(2);
     expect(statuses(events).at(-1)).toBe('ready');

@@ -4,19 +4,25 @@
  *
  * Operations that touch the experiment run one at a time through a queue, so a Step, a
  * Reset or a new config arriving while Play runs waits for the iteration in flight instead
- * of disposing tensors under it. Pause bypasses the queue: it only raises a flag.
+ * of disposing tensors under it. Pause bypasses the queue: it only raises a flag. Pause,
+ * Reset, a new config and a backend switch first cancel a preparation in progress, which
+ * stops within one optimiser step. Preparations are cached (FarmCache), so a change that
+ * does not touch what preparation depends on (method, β, iterations) starts at once.
  */
+import { isCancelled } from '../core/cancel';
 import type { Config } from '../core/config';
 import { createExperiment } from '../core/experiment';
+import type { FarmSource } from '../core/farm_shared';
 import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
 import { selectBackend, type EngineEnv } from './backend';
-import { serializeError, type BackendChoice, type BackendInfo, type EngineEvent, type EngineStatus, type LabEngine } from './protocol';
+import { FarmCache } from './farm_cache';
+import { serializeError, type BackendChoice, type BackendInfo, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
 
 export interface LocalEngineOptions {
   /** Default 'node' outside a browser-like global scope. */
   env?: EngineEnv;
-  /** Injected by tests to drive the engine with a scripted experiment. */
-  createExperiment?: (config: Config) => Experiment;
+  /** Injected by tests to drive the engine with a scripted experiment; `farms` is the engine's cache. */
+  createExperiment?: (config: Config, farms: FarmSource) => Experiment;
   /** Minimum gap between two progress events of one stage (the last one is always sent). */
   progressIntervalMs?: number;
 }
@@ -27,7 +33,14 @@ type Resting = 'ready' | 'playing';
 /** `LabEngine` running in the current thread. */
 export class LocalEngine implements LabEngine {
   private readonly env: EngineEnv;
-  private readonly make: (config: Config) => Experiment;
+  private readonly build: (config: Config, farms: FarmSource) => Experiment;
+  private readonly farms = new FarmCache();
+  /** Whether the current experiment's preparation came from the cache. */
+  private reused = false;
+  /** The run the current experiment belongs to (given by the page), stamped on its events. */
+  private run = 0;
+  /** Aborts the preparation in progress, if any. */
+  private preparation: AbortController | null = null;
   private readonly progressIntervalMs: number;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private status: EngineStatus = 'idle';
@@ -41,15 +54,18 @@ export class LocalEngine implements LabEngine {
 
   constructor(options: LocalEngineOptions = {}) {
     this.env = options.env ?? ('document' in globalThis || 'WorkerGlobalScope' in globalThis ? 'browser' : 'node');
-    this.make = options.createExperiment ?? createExperiment;
+    this.build = options.createExperiment ?? ((config, farms) => createExperiment(config, { farms }));
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
   }
 
-  /** Starts a backend. The old experiment's tensors belong to the old backend, so it is rebuilt. */
-  async init(backend: BackendChoice): Promise<BackendInfo> {
+  /** Starts a backend. The old experiment's (and cached farms') tensors belong to the old backend, so it is rebuilt. */
+  async init(backend: BackendChoice, run?: number): Promise<BackendInfo> {
+    this.cancelPreparation();
     await this.stopPlaying();
     return this.exclusive(async () => {
       this.dropExperiment();
+      this.farms.clear();
+      this.run = run ?? this.run + 1;
       const info = await selectBackend(backend, this.env);
       if (this.config) this.experiment = this.make(this.config);
       this.setStatus(this.experiment ? 'ready' : 'idle');
@@ -57,10 +73,12 @@ export class LocalEngine implements LabEngine {
     });
   }
 
-  async load(config: Config): Promise<ExperimentInfo> {
+  async load(config: Config, run?: number): Promise<ExperimentInfo> {
+    this.cancelPreparation();
     await this.stopPlaying();
     return this.exclusive(async () => {
       this.dropExperiment();
+      this.run = run ?? this.run + 1;
       this.config = config;
       this.experiment = this.make(config);
       this.setStatus('ready');
@@ -95,18 +113,21 @@ export class LocalEngine implements LabEngine {
     return this.playing;
   }
 
-  /** Stops play after the iteration in flight; resolves once the loop has stopped. */
+  /** Stops play after the iteration in flight and cancels a preparation; resolves once the loop has stopped. */
   async pause(): Promise<null> {
+    this.cancelPreparation();
     await this.stopPlaying();
     return null;
   }
 
-  /** A fresh experiment from the loaded config: iteration 0, SFT and reward model redone. */
-  async reset(): Promise<null> {
+  /** A fresh experiment from the loaded config at iteration 0 (its preparation comes from the cache). */
+  async reset(run?: number): Promise<null> {
+    this.cancelPreparation();
     await this.stopPlaying();
     return this.exclusive(async () => {
       if (!this.config) throw new Error('Nothing to reset: load a config first.');
       this.dropExperiment();
+      this.run = run ?? this.run + 1;
       this.experiment = this.make(this.config);
       this.setStatus('ready');
       return null;
@@ -122,11 +143,34 @@ export class LocalEngine implements LabEngine {
     return () => this.listeners.delete(listener);
   }
 
-  /** Stops play and frees the experiment once the operation in flight has finished. */
+  /** Stops play and frees the experiment and the cache once the operation in flight has finished. */
   dispose(): void {
+    this.cancelPreparation();
     this.stopRequested = true;
     this.listeners.clear();
-    void this.exclusive(async () => this.dropExperiment());
+    void this.exclusive(async () => {
+      this.dropExperiment();
+      this.farms.clear();
+    });
+  }
+
+  /** Keys of the cached preparations (for tests). */
+  cachedFarms(): string[] {
+    return this.farms.keys();
+  }
+
+  private make(config: Config): Experiment {
+    const farms: FarmSource = async (c, onProgress, signal) => {
+      const { farm, reused } = await this.farms.get(c, onProgress, signal);
+      this.reused = reused;
+      return farm;
+    };
+    return this.build(config, farms);
+  }
+
+  private cancelPreparation(): void {
+    this.preparation?.abort();
+    this.preparation = null;
   }
 
   /** Runs `task` after every queued operation; a failure does not block the queue. */
@@ -152,6 +196,11 @@ export class LocalEngine implements LabEngine {
       }
       this.setStatus('ready');
     } catch (error) {
+      if (isCancelled(error)) {
+        // Paused, reset or replaced during preparation: a stop on request, not a failure.
+        if (this.status !== 'error') this.setStatus('ready');
+        return null;
+      }
       this.emit({ type: 'error', error: serializeError(error) });
       this.setStatus('error');
     }
@@ -167,6 +216,7 @@ export class LocalEngine implements LabEngine {
   /** Prepares (once per experiment), then one iteration, announced as an event. */
   private async iterate(resting: Resting): Promise<IterationResult> {
     const experiment = this.current();
+    const run = this.run;
     if (this.finished(experiment)) throw this.finishedError();
     await this.prepareOnce(resting);
     let result: IterationResult;
@@ -177,24 +227,32 @@ export class LocalEngine implements LabEngine {
       this.setStatus('error');
       throw error;
     }
-    this.emit({ type: 'iteration', result });
+    this.emit({ type: 'iteration', result }, run);
     this.setStatus(this.finished(experiment) ? 'done' : resting);
     return result;
   }
 
   private async prepareOnce(resting: Resting): Promise<PrepareResult> {
     const experiment = this.current();
+    const run = this.run;
     if (!this.prepared) {
       this.setStatus('preparing');
-      const progress = new ProgressThrottle((p) => this.emit({ type: 'progress', progress: p }), this.progressIntervalMs);
+      const controller = new AbortController();
+      this.preparation = controller;
+      this.reused = false;
+      const progress = new ProgressThrottle((p) => this.emit({ type: 'progress', progress: p }, run), this.progressIntervalMs);
       this.prepared = experiment
-        .prepare((p) => progress.push(p))
-        .finally(() => progress.flush())
-        .then((result) => {
-          if (this.experiment === experiment) this.emit({ type: 'prepared', result });
+        .prepare((p) => progress.push(p), controller.signal)
+        .finally(() => {
+          progress.flush();
+          if (this.preparation === controller) this.preparation = null;
+        })
+        .then((prepared) => {
+          const result = { ...prepared, reused: this.reused };
+          if (this.experiment === experiment) this.emit({ type: 'prepared', result }, run);
           return result;
         });
-      // A failed preparation may be retried by the next request.
+      // A failed or cancelled preparation may be retried by the next request.
       this.prepared.catch(() => {
         if (this.experiment === experiment) this.prepared = null;
       });
@@ -204,7 +262,7 @@ export class LocalEngine implements LabEngine {
       if (this.status === 'preparing') this.setStatus(resting);
       return result;
     } catch (error) {
-      this.setStatus('error');
+      this.setStatus(isCancelled(error) ? 'ready' : 'error');
       throw error;
     }
   }
@@ -219,7 +277,7 @@ export class LocalEngine implements LabEngine {
       if (!bad) continue;
       const label = this.experiment?.info.members[index]?.label ?? `member ${index}`;
       const message = `Training diverged (NaN) at iteration ${result.iteration}: lower the learning rate (${label}: ${bad[0]} = ${bad[1]}).`;
-      this.emit({ type: 'error', error: { name: 'DivergenceError', message } });
+      this.emit({ type: 'error', error: { name: 'DivergenceError', message } }, this.run);
       this.setStatus('error');
       return true;
     }
@@ -252,7 +310,9 @@ export class LocalEngine implements LabEngine {
     this.emit({ type: 'status', status });
   }
 
-  private emit(event: EngineEvent): void {
+  /** Sends `event` stamped with `run` (by default the current one). */
+  private emit(body: EngineEventBody, run = this.run): void {
+    const event: EngineEvent = { ...body, run };
     for (const listener of this.listeners) {
       try {
         listener(event);

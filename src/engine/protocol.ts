@@ -30,13 +30,13 @@ export interface SerializedError {
 }
 
 export type Request =
-  | { type: 'init'; backend: BackendChoice }
-  | { type: 'load'; config: Config }
+  | { type: 'init'; backend: BackendChoice; run?: number }
+  | { type: 'load'; config: Config; run?: number }
   | { type: 'prepare' }
   | { type: 'step' }
   | { type: 'play'; delayMs?: number }
   | { type: 'pause' }
-  | { type: 'reset' }
+  | { type: 'reset'; run?: number }
   | { type: 'summary' };
 
 export interface ReplyMap {
@@ -53,7 +53,16 @@ export interface ReplyMap {
 export type RequestType = Request['type'];
 export type RequestOf<K extends RequestType> = Extract<Request, { type: K }>;
 
-export type EngineEvent =
+/**
+ * Events carry the run that produced them: the number the page gave with the `load`, `reset`
+ * or `init` that started the run. The page drops events of a run it has replaced (an
+ * iteration still in flight when the config changed must not land in the new run's charts).
+ * `status` describes the engine, not a run, and always applies.
+ */
+export type EngineEvent = { run: number } & EngineEventBody;
+
+/** What an event says, before the engine stamps it with its run. */
+export type EngineEventBody =
   | { type: 'status'; status: EngineStatus }
   | { type: 'progress'; progress: PrepareProgress }
   /** Preparation finished: judges' accuracy, a sample of comparisons, frontier and Nash. */
@@ -73,18 +82,20 @@ export type FromWorker =
  * `WorkerEngineClient` (browser), so the UI never knows where training runs.
  */
 export interface LabEngine {
-  init(backend: BackendChoice): Promise<BackendInfo>;
-  /** Builds the experiment (models, data) for a config; does not train yet. */
-  load(config: Config): Promise<ExperimentInfo>;
-  /** Runs SFT and reward-model training, emitting `progress` events. */
+  /** Starts a backend (cancelling a preparation in progress); `run` tags the events of the rebuilt experiment. */
+  init(backend: BackendChoice, run?: number): Promise<BackendInfo>;
+  /** Builds the experiment (models, data) for a config as run `run`; does not train yet. Cancels a preparation in progress. */
+  load(config: Config, run?: number): Promise<ExperimentInfo>;
+  /** Runs SFT, the comparisons and the judges (or reuses a cached preparation), emitting `progress` events. */
   prepare(): Promise<PrepareResult>;
   /** One iteration (prepares first if needed). */
   step(): Promise<IterationResult>;
   /** Runs iterations until paused or `config.iterations` is reached, emitting `iteration` events. */
   play(delayMs?: number): Promise<null>;
+  /** Stops play after the iteration in flight, and cancels a preparation in progress. */
   pause(): Promise<null>;
-  /** Drops the trained state; the loaded config stays. */
-  reset(): Promise<null>;
+  /** Drops the trained state (cancelling a preparation in progress) as run `run`; the loaded config stays. */
+  reset(run?: number): Promise<null>;
   summary(): Promise<RunSummary>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
   dispose(): void;

@@ -17,13 +17,13 @@ type Handlers = { [K in RequestType]: (request: RequestOf<K>) => Promise<ReplyMa
 
 function handlersFor(engine: LabEngine): Handlers {
   return {
-    init: (r) => engine.init(r.backend),
-    load: (r) => engine.load(r.config),
+    init: (r) => engine.init(r.backend, r.run),
+    load: (r) => engine.load(r.config, r.run),
     prepare: () => engine.prepare(),
     step: () => engine.step(),
     play: (r) => engine.play(r.delayMs),
     pause: () => engine.pause(),
-    reset: () => engine.reset(),
+    reset: (r) => engine.reset(r.run),
     summary: () => engine.summary(),
   };
 }

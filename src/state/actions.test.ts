@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../core/config';
-import { FakeEngine } from './fake_engine';
+import { FakeEngine, fakeResult } from './fake_engine';
 import { disposeLab, initLab, pause, play, reset, setBackend, setConfig, step } from './actions';
 import { initialLabState, useLab } from './labStore';
 
@@ -76,6 +76,43 @@ describe('lab actions', () => {
     await step();
     expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1]);
     expect(engine.loaded?.method).toMatchObject({ beta: 0.3 });
+  });
+
+  it.each([
+    ['a config change', () => setConfig({ iterations: 7 })],
+    ['Reset', () => reset()],
+    ['a backend switch', () => setBackend('cpu')],
+  ])('after %s, events still arriving from the replaced run are dropped', async (_, replace) => {
+    await step();
+    const old = engine.run;
+    await replace();
+    await expect.poll(() => engine.run).not.toBe(old);
+    // An iteration that was in flight, and its progress and error, arrive late, stamped with the old run.
+    engine.emit({ type: 'iteration', result: fakeResult(2) }, old);
+    engine.emit({ type: 'progress', progress: { stage: 'sft', step: 5, total: 9, members: [] } }, old);
+    engine.emit({ type: 'error', error: { name: 'Error', message: 'old run failed' } }, old);
+    expect(useLab.getState().history).toEqual([]);
+    expect(useLab.getState().progress).toEqual({});
+    expect(useLab.getState().error).toBeNull();
+    // The new run's events land.
+    engine.emit({ type: 'iteration', result: fakeResult(1) });
+    expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1]);
+  });
+
+  it('a preparation cancelled by Pause or a new request is not reported as a failure', async () => {
+    engine.step = async () => {
+      const error = new Error('Cancelled: a newer request replaced this preparation.');
+      error.name = 'Cancelled';
+      throw error;
+    };
+    await step();
+    expect(useLab.getState().error).toBeNull();
+  });
+
+  it('a config change while preparing asks the engine to stop the preparation at once', async () => {
+    useLab.setState({ status: 'preparing' });
+    setConfig({ iterations: 9 });
+    expect(engine.calls).toContain('pause');
   });
 
   it('play streams iterations from events; pause stops the engine', async () => {

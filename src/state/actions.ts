@@ -5,6 +5,7 @@
  * Requests are queued one after another (a config change must not overtake a step in
  * flight), except `pause`, which has to reach the engine while `play` is running.
  */
+import { isCancelled } from '../core/cancel';
 import { parseConfig, type Config, type ConfigInput } from '../core/config';
 import type { BackendChoice, EngineEvent, LabEngine } from '../engine/protocol';
 import { appendResult, useLab } from './labStore';
@@ -18,7 +19,11 @@ let unsubscribe: (() => void) | null = null;
 let stopUrlSync: (() => void) | null = null;
 let started: Promise<void> | null = null;
 let tail: Promise<unknown> = Promise.resolve();
-/** Bumped by every load/reset so that a step reply from the previous run is dropped. */
+/**
+ * The current run: bumped by every load, reset and backend switch and handed to the engine
+ * with it, which stamps the run's events. Step replies and events of an older run are dropped,
+ * so an iteration still in flight when the config changed never lands in the new run.
+ */
 let epoch = 0;
 /** False once Pause is pressed, so a Play still waiting in the queue is not sent. */
 let wantPlay = false;
@@ -43,7 +48,8 @@ function request<T>(what: string, fn: (engine: LabEngine) => Promise<T>): Promis
     try {
       return engine ? await fn(engine) : undefined;
     } catch (error) {
-      set({ error: `${what} failed: ${messageOf(error)}` });
+      // A preparation cancelled by a newer request (Pause, Reset, new settings) is not a failure.
+      if (!isCancelled(error)) set({ error: `${what} failed: ${messageOf(error)}` });
       return undefined;
     } finally {
       set((s) => ({ pending: s.pending - 1 }));
@@ -55,6 +61,8 @@ function request<T>(what: string, fn: (engine: LabEngine) => Promise<T>): Promis
 }
 
 function onEvent(event: EngineEvent): void {
+  // The engine's status is about the engine; everything else is about one run.
+  if (event.type !== 'status' && event.run !== epoch) return;
   switch (event.type) {
     case 'status':
       set({ status: event.status });
@@ -74,16 +82,20 @@ function onEvent(event: EngineEvent): void {
   }
 }
 
-/** Forgets the current run's numbers (the engine is told separately). */
-function clearRun(): void {
+/** Forgets the current run's numbers and starts a new run id (the engine is told with the request that starts it). */
+function clearRun(): number {
   epoch += 1;
   set({ history: [], progress: {}, prepared: null });
+  return epoch;
 }
 
-/** Asks a playing engine to stop before a request that replaces its run. */
+/** Asks a playing or preparing engine to stop before a request that replaces its run. */
 function stopPlaying(): void {
   wantPlay = false;
-  if (engine && get().status === 'playing') {
+  // Also while preparing: the request that replaces the run waits in the queue behind the Step
+  // that is preparing, and Pause (which skips the queue) cancels that preparation at once.
+  const status = get().status;
+  if (engine && (status === 'playing' || status === 'preparing')) {
     engine.pause().catch((error: unknown) => set({ error: `Pause failed: ${messageOf(error)}` }));
   }
 }
@@ -91,10 +103,10 @@ function stopPlaying(): void {
 /** Loads the store's config into the engine: a fresh run with no iterations. */
 function loadCurrent(): Promise<unknown> {
   const config = get().config;
-  clearRun();
+  const run = clearRun();
   set({ info: null });
   return request('Loading the experiment', async (e) => {
-    const info = await e.load(config);
+    const info = await e.load(config, run);
     // A newer config may be queued behind this one; only the latest one's facts count.
     if (get().config === config) set({ info, history: [], progress: {} });
   });
@@ -132,7 +144,7 @@ async function start(createEngine: EngineFactory): Promise<void> {
     return;
   }
   unsubscribe = engine.subscribe(onEvent);
-  const backend = await request('Starting the backend', (e) => e.init(get().backendChoice));
+  const backend = await request('Starting the backend', (e) => e.init(get().backendChoice, epoch));
   if (!backend) return;
   set({ backend });
   await loadCurrent();
@@ -222,10 +234,10 @@ export async function pause(): Promise<void> {
 /** Drops the trained state and the charts; the config stays. */
 export async function reset(): Promise<void> {
   stopPlaying();
-  clearRun();
+  const run = clearRun();
   set({ notice: null });
   await request('Reset', async (e) => {
-    await e.reset();
+    await e.reset(run);
     set({ history: [], progress: {} });
   });
 }
@@ -234,9 +246,9 @@ export async function reset(): Promise<void> {
 export async function setBackend(choice: BackendChoice): Promise<void> {
   if (choice === get().backendChoice && get().backend) return;
   stopPlaying();
-  clearRun();
+  const run = clearRun();
   set({ backendChoice: choice, backend: null, notice: null });
-  const backend = await request('Switching the backend', (e) => e.init(choice));
+  const backend = await request('Switching the backend', (e) => e.init(choice, run));
   if (!backend) return;
   set({ backend });
   await loadCurrent();

@@ -5,7 +5,7 @@
  */
 import { populationOf, type Config } from '../core/config';
 import type { ExperimentInfo, IterationResult } from '../core/types';
-import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
+import type { BackendChoice, BackendInfo, EngineEvent, EngineEventBody, LabEngine } from '../engine/protocol';
 
 export interface FakeEngineOptions {
   /** The stages each iteration reports (`<stage> of <iteration>`, `ms` = index + 1). */
@@ -41,8 +41,12 @@ export class FakeEngine implements LabEngine {
     this.autoPlay = options.autoPlay ?? 3;
   }
 
-  emit(event: EngineEvent): void {
-    for (const listener of this.listeners) listener(event);
+  /** The run given with the last load, reset or init, stamped on every event (as the real engine does). */
+  run = 0;
+
+  /** Sends an event of run `run` (default: the current one); tests send stale runs' events this way. */
+  emit(body: EngineEventBody, run = this.run): void {
+    for (const listener of this.listeners) listener({ ...body, run });
   }
 
   private next(): IterationResult {
@@ -50,14 +54,16 @@ export class FakeEngine implements LabEngine {
     return fakeResult(this.iteration, this.stages);
   }
 
-  async init(backend: BackendChoice): Promise<BackendInfo> {
+  async init(backend: BackendChoice, run?: number): Promise<BackendInfo> {
     this.calls.push(`init:${backend}`);
+    this.run = run ?? this.run + 1;
     const name = backend === 'auto' ? 'webgpu' : backend;
     return { requested: backend, name, label: name.toUpperCase(), fallbackReasons: [] };
   }
 
-  async load(config: Config): Promise<ExperimentInfo> {
+  async load(config: Config, run?: number): Promise<ExperimentInfo> {
     this.calls.push('load');
+    this.run = run ?? this.run + 1;
     this.loaded = config;
     this.iteration = 0;
     this.emit({ type: 'status', status: 'idle' });
@@ -109,8 +115,9 @@ export class FakeEngine implements LabEngine {
     return null;
   }
 
-  async reset(): Promise<null> {
+  async reset(run?: number): Promise<null> {
     this.calls.push('reset');
+    this.run = run ?? this.run + 1;
     this.iteration = 0;
     return null;
   }

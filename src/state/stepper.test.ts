@@ -89,6 +89,13 @@ describe('speed and play', () => {
     expect(engine.calls).toEqual(['play', 'pause', 'play']);
   });
 
+  it('Pause (and Space) also stop a preparation in progress', async () => {
+    useLab.setState({ status: 'preparing' });
+    expect(runAvailability(useLab.getState(), useStepper.getState())).toMatchObject({ canPause: true });
+    togglePlay();
+    await expect.poll(() => engine.calls).toEqual(['pause']);
+  });
+
   it('togglePlay pauses a playing run and plays a stopped one', async () => {
     togglePlay();
     await expect.poll(() => useLab.getState().status).toBe('playing');

@@ -65,6 +65,8 @@ export interface RunAvailability {
   canRun: boolean;
   /** Next stage can also just reveal the next stage of a finished run's last iteration. */
   canStepStage: boolean;
+  /** Pause stops play, and also a preparation in progress (which is cancelled). */
+  canPause: boolean;
 }
 
 /** Derived from both stores; the buttons and the keyboard shortcuts use the same answer. */
@@ -75,7 +77,8 @@ export function runAvailability(lab: Pick<LabState, 'status' | 'pending' | 'info
   // Not blocked by 'error': the engine keeps its last good state, so Step retries.
   const canRun = loaded && !playing && lab.pending === 0 && !finished && !stepper.running;
   const reveal = nextStageMove(stepper.walk, lab.history).kind === 'reveal';
-  return { loaded, playing, canRun, canStepStage: canRun || (loaded && !playing && !stepper.running && reveal) };
+  const canPause = playing || lab.status === 'preparing';
+  return { loaded, playing, canRun, canStepStage: canRun || (loaded && !playing && !stepper.running && reveal), canPause };
 }
 
 function availability(): RunAvailability {
@@ -119,7 +122,7 @@ export function playAtSpeed(): void {
 
 /** Space: Play when stopped, Pause when playing. */
 export function togglePlay(): void {
-  if (availability().playing) void pause();
+  if (availability().canPause) void pause();
   else playAtSpeed();
 }
 

@@ -106,7 +106,7 @@ export function RunControls() {
   const notice = useLab((s) => s.notice);
   const backend = useLab((s) => s.backend?.name);
   const stepper = useStepper((s) => s);
-  const { loaded, playing, canRun, canStepStage } = runAvailability({ status, pending, info, history, config }, stepper);
+  const { loaded, playing, canRun, canStepStage, canPause } = runAvailability({ status, pending, info, history, config }, stepper);
   const iteration = lastIteration(history);
   const total = config.iterations;
   const stepperRunning = stepper.running;
@@ -132,7 +132,7 @@ export function RunControls() {
           <button type="button" className="primary" onClick={playAtSpeed} disabled={!canRun} aria-keyshortcuts="Space">
             Play
           </button>
-          <button type="button" onClick={() => void pause()} disabled={!playing} aria-keyshortcuts="Space">
+          <button type="button" onClick={() => void pause()} disabled={!canPause} aria-keyshortcuts="Space">
             Pause
           </button>
           <button type="button" onClick={() => void reset()} disabled={!loaded} aria-keyshortcuts="R">

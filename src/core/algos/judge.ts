@@ -4,6 +4,7 @@
  * (margin logit P_ψ(y_w ≻ y_l)) minimise the same −log σ(margin).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { checkpoint } from '../cancel';
 import { PopulationAdam } from '../math/adam';
 import { bradleyTerryLoss } from '../math/losses';
 import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
@@ -28,7 +29,10 @@ export async function trainJudge(
   margin: Margin,
   opts: JudgeOptions,
   onProgress: (step: number, total: number, members: Metrics[]) => void,
+  signal?: AbortSignal,
 ): Promise<Metrics[]> {
+  let metrics: Metrics[] = pop.members.map(() => ({}));
+  if (opts.steps === 0) return metrics; // an untrained judge: nothing to report, no pass over the data
   const { train, test, testGold } = feedback;
   const nTrain = train.prompts.shape[1] as number;
   const optimizer = new PopulationAdam(params, pop.members.map(() => opts.lr));
@@ -44,12 +48,6 @@ export async function trainJudge(
       const right = tf.cast(tf.greater(m, 0), 'float32');
       return tf.mean(tf.add(right, tf.mul(0.5, tf.cast(tf.equal(m, 0), 'float32'))), 1);
     });
-  let metrics: Metrics[] = pop.members.map(() => ({}));
-  if (opts.steps === 0) {
-    optimizer.dispose();
-    zero.dispose();
-    return metrics; // an untrained judge: nothing to report, no pass over the data
-  }
   const head = (d: PairTensors): PairTensors => ({ prompts: headRows(d.prompts, REPORT_ROWS), chosen: headRows(d.chosen, REPORT_ROWS), rejected: headRows(d.rejected, REPORT_ROWS) });
   const sample = { train: head(train), test: head(test), testGold: head(testGold) };
   const report = async (step: number): Promise<void> => {
@@ -61,20 +59,24 @@ export async function trainJudge(
     metrics = pop.members.map((_, p) => ({ [`${n}/loss`]: v[p], [`${n}/accuracy`]: v[pop.P + p], [`${n}/gold_accuracy`]: v[2 * pop.P + p] }));
     onProgress(step, opts.steps, metrics);
   };
-  await report(0);
-  for (let step = 1; step <= opts.steps; step++) {
-    const rows = drawMinibatch(rngs, nTrain, mb);
-    const batch = (t: tf.Tensor) => takeRows(t, rows, pop.P);
-    tf.dispose(
-      optimizer.minimize(() =>
-        tf.tidy(() => tf.sum(loss({ prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) })) as tf.Scalar),
-      ),
-    );
-    rows.dispose();
-    if (step % every === 0 || step === opts.steps) await report(step);
+  try {
+    await report(0);
+    for (let step = 1; step <= opts.steps; step++) {
+      await checkpoint(signal);
+      const rows = drawMinibatch(rngs, nTrain, mb);
+      const batch = (t: tf.Tensor) => takeRows(t, rows, pop.P);
+      tf.dispose(
+        optimizer.minimize(() =>
+          tf.tidy(() => tf.sum(loss({ prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) })) as tf.Scalar),
+        ),
+      );
+      rows.dispose();
+      if (step % every === 0 || step === opts.steps) await report(step);
+    }
+  } finally {
+    optimizer.dispose();
+    zero.dispose();
+    tf.dispose(Object.values(sample).flatMap((d) => [d.prompts, d.chosen, d.rejected]));
   }
-  optimizer.dispose();
-  zero.dispose();
-  tf.dispose(Object.values(sample).flatMap((d) => [d.prompts, d.chosen, d.rejected]));
   return metrics;
 }

@@ -13,9 +13,15 @@ export async function trainPreferenceModel(
   pop: Population,
   feedback: Feedback,
   onProgress: (step: number, total: number, members: Metrics[]) => void,
+  signal?: AbortSignal,
 ): Promise<{ preference: PreferenceNet; metrics: Metrics[] }> {
   const { steps, lr, hidden, batchSize } = pop.config.preferenceModel;
   const preference = createPreferenceMlp(pop.shape, hidden, streams(pop, 'pm/init'));
-  const metrics = await trainJudge(pop, feedback, preference.params, preference.logit, { name: 'pm', steps, lr, batchSize }, onProgress);
-  return { preference, metrics };
+  try {
+    const metrics = await trainJudge(pop, feedback, preference.params, preference.logit, { name: 'pm', steps, lr, batchSize }, onProgress, signal);
+    return { preference, metrics };
+  } catch (error) {
+    preference.dispose(); // cancelled (or failed): no half-trained judge survives
+    throw error;
+  }
 }

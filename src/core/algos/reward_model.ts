@@ -13,10 +13,16 @@ export async function trainRewardModel(
   pop: Population,
   feedback: Feedback,
   onProgress: (step: number, total: number, members: Metrics[]) => void,
+  signal?: AbortSignal,
 ): Promise<{ reward: RewardNet; metrics: Metrics[] }> {
   const { steps, lr, hidden, batchSize } = pop.config.rewardModel;
   const reward = createRewardMlp(pop.shape, hidden, streams(pop, 'rm/init'));
   const margin = (x: tf.Tensor, w: tf.Tensor, l: tf.Tensor) => tf.tidy(() => tf.sub(reward.apply(x, w), reward.apply(x, l)));
-  const metrics = await trainJudge(pop, feedback, reward.params, margin, { name: 'rm', steps, lr, batchSize }, onProgress);
-  return { reward, metrics };
+  try {
+    const metrics = await trainJudge(pop, feedback, reward.params, margin, { name: 'rm', steps, lr, batchSize }, onProgress, signal);
+    return { reward, metrics };
+  } catch (error) {
+    reward.dispose(); // cancelled (or failed): no half-trained judge survives
+    throw error;
+  }
 }

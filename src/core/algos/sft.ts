@@ -4,6 +4,7 @@
  * (InstructGPT step 1; AlpacaFarm's SFT 10k).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { checkpoint } from '../cancel';
 import { PopulationAdam } from '../math/adam';
 import { tokenLogProbs } from '../math/logprobs';
 import type { SeqNet } from '../models/seq_net';
@@ -41,20 +42,18 @@ export async function trainSft(
   pop: Population,
   policy: SeqNet,
   onProgress: (p: SftProgress) => void,
+  signal?: AbortSignal,
 ): Promise<Metrics[]> {
   const { demos, steps, lr, batchSize } = pop.config.sft;
+  // π_ref is then the untrained network: no pass over the demonstrations.
+  if (steps === 0) return pop.members.map(() => ({}));
   const data = demonstrations(pop, demos);
   const optimizer = new PopulationAdam(policy.params, pop.members.map(() => lr));
+  const sample = { prompts: headRows(data.prompts, REPORT_ROWS), tokens: headRows(data.tokens, REPORT_ROWS) };
   const rngs = streams(pop, 'sft/batches');
   const mb = Math.min(batchSize, demos);
   const every = Math.max(1, Math.floor(steps / 20));
   let nll: number[] = [];
-  if (steps === 0) {
-    optimizer.dispose();
-    tf.dispose([data.prompts, data.tokens]);
-    return pop.members.map(() => ({})); // π_ref is the untrained network: no pass over the demonstrations
-  }
-  const sample = { prompts: headRows(data.prompts, REPORT_ROWS), tokens: headRows(data.tokens, REPORT_ROWS) };
   const report = async (step: number): Promise<void> => {
     const d = step === steps ? data : sample;
     const t = sequenceNll(policy, d.prompts, d.tokens);
@@ -62,18 +61,22 @@ export async function trainSft(
     t.dispose();
     onProgress({ step, total: steps, members: nll.map((v) => ({ 'sft/nll': v })) });
   };
-  await report(0);
-  for (let step = 1; step <= steps; step++) {
-    const rows = drawMinibatch(rngs, demos, mb);
-    tf.dispose(
-      optimizer.minimize(() =>
-        tf.tidy(() => tf.sum(sequenceNll(policy, takeRows(data.prompts, rows, pop.P), takeRows(data.tokens, rows, pop.P)))),
-      ),
-    );
-    rows.dispose();
-    if (step % every === 0 || step === steps) await report(step);
+  try {
+    await report(0);
+    for (let step = 1; step <= steps; step++) {
+      await checkpoint(signal);
+      const rows = drawMinibatch(rngs, demos, mb);
+      tf.dispose(
+        optimizer.minimize(() =>
+          tf.tidy(() => tf.sum(sequenceNll(policy, takeRows(data.prompts, rows, pop.P), takeRows(data.tokens, rows, pop.P)))),
+        ),
+      );
+      rows.dispose();
+      if (step % every === 0 || step === steps) await report(step);
+    }
+  } finally {
+    optimizer.dispose();
+    tf.dispose([data.prompts, data.tokens, sample.prompts, sample.tokens]);
   }
-  optimizer.dispose();
-  tf.dispose([data.prompts, data.tokens, sample.prompts, sample.tokens]);
   return nll.map((v) => ({ 'sft/nll': v }));
 }
