@@ -79,12 +79,13 @@ export async function useBackend(page: Page, backend: Backend): Promise<void> {
 }
 
 /**
- * Opens the lab at `hash` and waits until Step can be pressed, on WASM unless told otherwise.
- * Without a GPU, Chromium's WebGPU runs on SwiftShader (software), where a first step spends
- * 10–60 s compiling shaders and every kernel is ~30× slower than on WASM. Specs about what
- * the page does (charts, sharing, history, stepping) take WASM; the specs that check WebGPU
- * itself pass 'auto' (load.spec, run.spec's Step, methods.spec's every method, stepping.spec's
- * shader notice).
+ * Opens the lab at `hash` and waits until Step can be pressed, on WASM unless told otherwise
+ * (chosen in the Backend menu, as a user would). Without a GPU, Chromium's WebGPU runs on
+ * SwiftShader (software), where a first step spends 10–60 s compiling shaders and every
+ * kernel is ~30× slower than on WASM. Specs about what the page does (charts, sharing,
+ * history, stepping) take WASM; the specs that check WebGPU itself pass 'webgpu' (run.spec's
+ * Step, methods.spec's every method, stepping.spec's shader notice and off-main-thread
+ * training); load.spec checks what Auto picks.
  */
 export async function openLab(page: Page, hash = '', backend: 'auto' | Backend = 'wasm'): Promise<void> {
   await page.goto(`/${hash}`);

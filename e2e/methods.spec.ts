@@ -5,7 +5,7 @@ import { badge, collectErrors, configOfHash, counter, openLab, smallConfigHash }
 test('every method can be picked, shows its own hyperparameters, and steps on WebGPU', async ({ page }) => {
   test.setTimeout(900_000);
   const errors = collectErrors(page);
-  await openLab(page, smallConfigHash({ iterations: 3 }), 'auto');
+  await openLab(page, smallConfigHash({ iterations: 3 }), 'webgpu');
   await expect(badge(page)).toHaveText(/^WebGPU/);
   const picker = page.getByRole('combobox', { name: 'Method' });
   const options = await picker.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })));

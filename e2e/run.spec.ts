@@ -6,7 +6,7 @@ test('Step advances exactly one iteration and every chart grows by one point', a
   // The first WebGPU step compiles every shader on SwiftShader (software): minutes on a busy 2-core machine.
   test.setTimeout(300_000);
   const errors = collectErrors(page);
-  await openLab(page, smallConfigHash(), 'auto');
+  await openLab(page, smallConfigHash(), 'webgpu');
   await expect(badge(page)).toHaveText(/^WebGPU/);
   await expect(counter(page)).toHaveText('Iteration 0 / 8');
   for (const name of CHARTS) await expect(page.getByTestId(`chart-${name}`)).toHaveAttribute('data-points', '0');

@@ -93,7 +93,7 @@ test('keyboard shortcuts: → steps, S steps a stage, Space plays and pauses, R 
 test('slow motion animates each played iteration’s stages, and the page stays responsive', async ({ page }) => {
   // On WebGPU in software: its preparation takes seconds, so training on the main thread would
   // show as seconds of timer lateness (on WASM the whole preparation takes about one second).
-  await openLab(page, smallConfigHash({ iterations: 500 }), 'auto');
+  await openLab(page, smallConfigHash({ iterations: 500 }), 'webgpu');
   await page.getByRole('combobox', { name: 'Speed', exact: true }).selectOption({ label: 'Slow motion' });
   // The main thread's timer lateness while the worker trains. Training on the main thread
   // would block it for the whole preparation (many seconds); a busy 2-core machine adds some.
@@ -120,7 +120,7 @@ test('slow motion animates each played iteration’s stages, and the page stays 
 });
 
 test('the first iteration says it is compiling shaders while it runs', async ({ page }) => {
-  await openLab(page, smallConfigHash(), 'auto');
+  await openLab(page, smallConfigHash(), 'webgpu');
   await expect(badge(page)).toHaveText(/^WebGPU/);
   // Record every text the status line shows: the first-step message may last well under a second.
   await page.evaluate(() => {

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../core/config';
 import type { ExperimentInfo, IterationResult, PrepareResult, RunSummary } from '../core/types';
-import type { BackendChoice, BackendInfo, EngineEvent, FromWorker, LabEngine, ReplyMap, RequestOf, RequestType, SerializedError, ToWorker } from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, EngineEvent, FromWorker, LabEngine, ReplyMap, RequestOf, RequestType, SerializedError, ToWorker } from './protocol';
 import type { PortLike } from './serve';
 
 /** A port that can also be shut down and report that the worker failed to start or crashed. */
@@ -43,8 +43,8 @@ export class WorkerEngineClient implements LabEngine {
     this.port.onerror = (event) => this.failAll(new Error(`The training worker failed: ${event.message || 'it could not start'}`));
   }
 
-  init(backend: BackendChoice, run?: number): Promise<BackendInfo> {
-    return this.call({ type: 'init', backend, run });
+  init(backend: BackendChoice, run?: number, remembered?: BackendName): Promise<BackendInfo> {
+    return this.call({ type: 'init', backend, run, remembered });
   }
   load(config: Config, run?: number): Promise<ExperimentInfo> {
     return this.call({ type: 'load', config, run });

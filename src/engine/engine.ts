@@ -16,7 +16,7 @@ import type { FarmSource } from '../core/farm_shared';
 import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
 import { selectBackend, type EngineEnv } from './backend';
 import { FarmCache } from './farm_cache';
-import { serializeError, type BackendChoice, type BackendInfo, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
+import { serializeError, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
 
 export interface LocalEngineOptions {
   /** Default 'node' outside a browser-like global scope. */
@@ -59,14 +59,14 @@ export class LocalEngine implements LabEngine {
   }
 
   /** Starts a backend. The old experiment's (and cached farms') tensors belong to the old backend, so it is rebuilt. */
-  async init(backend: BackendChoice, run?: number): Promise<BackendInfo> {
+  async init(backend: BackendChoice, run?: number, remembered?: BackendName): Promise<BackendInfo> {
     this.cancelPreparation();
     await this.stopPlaying();
     return this.exclusive(async () => {
       this.dropExperiment();
       this.farms.clear();
       this.run = run ?? this.run + 1;
-      const info = await selectBackend(backend, this.env);
+      const info = await selectBackend(backend, this.env, remembered);
       if (this.config) this.experiment = this.make(this.config);
       this.setStatus(this.experiment ? 'ready' : 'idle');
       return info;

@@ -19,6 +19,10 @@ export interface BackendInfo {
   adapter?: { vendor: string; architecture: string; description: string; isFallback: boolean };
   /** Why the preferred backends were skipped, e.g. "WebGPU unavailable: navigator.gpu is undefined". Empty when none were. */
   fallbackReasons: string[];
+  /** One sentence: what was chosen and why, e.g. "Auto: WASM, measured fastest here (…)". */
+  why?: string;
+  /** Auto only: true when the choice came from calibrating several backends just now. */
+  measured?: boolean;
 }
 
 export type EngineStatus = 'idle' | 'preparing' | 'ready' | 'playing' | 'done' | 'error';
@@ -30,7 +34,7 @@ export interface SerializedError {
 }
 
 export type Request =
-  | { type: 'init'; backend: BackendChoice; run?: number }
+  | { type: 'init'; backend: BackendChoice; run?: number; remembered?: BackendName }
   | { type: 'load'; config: Config; run?: number }
   | { type: 'prepare' }
   | { type: 'step' }
@@ -82,8 +86,11 @@ export type FromWorker =
  * `WorkerEngineClient` (browser), so the UI never knows where training runs.
  */
 export interface LabEngine {
-  /** Starts a backend (cancelling a preparation in progress); `run` tags the events of the rebuilt experiment. */
-  init(backend: BackendChoice, run?: number): Promise<BackendInfo>;
+  /**
+   * Starts a backend (cancelling a preparation in progress); `run` tags the events of the
+   * rebuilt experiment. For 'auto', `remembered` is an earlier measured pick to reuse.
+   */
+  init(backend: BackendChoice, run?: number, remembered?: BackendName): Promise<BackendInfo>;
   /** Builds the experiment (models, data) for a config as run `run`; does not train yet. Cancels a preparation in progress. */
   load(config: Config, run?: number): Promise<ExperimentInfo>;
   /** Runs SFT, the comparisons and the judges (or reuses a cached preparation), emitting `progress` events. */

@@ -17,7 +17,7 @@ type Handlers = { [K in RequestType]: (request: RequestOf<K>) => Promise<ReplyMa
 
 function handlersFor(engine: LabEngine): Handlers {
   return {
-    init: (r) => engine.init(r.backend, r.run),
+    init: (r) => engine.init(r.backend, r.run, r.remembered),
     load: (r) => engine.load(r.config, r.run),
     prepare: () => engine.prepare(),
     step: () => engine.step(),

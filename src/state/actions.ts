@@ -7,7 +7,8 @@
  */
 import { isCancelled } from '../core/cancel';
 import { parseConfig, type Config, type ConfigInput } from '../core/config';
-import type { BackendChoice, EngineEvent, LabEngine } from '../engine/protocol';
+import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
+import { readBackendMemory, writeBackendMemory } from './backendMemory';
 import { appendResult, useLab } from './labStore';
 import { damagedLinkMessage, readHash, writeHash } from './url';
 
@@ -144,8 +145,11 @@ async function start(createEngine: EngineFactory): Promise<void> {
     return;
   }
   unsubscribe = engine.subscribe(onEvent);
-  const backend = await request('Starting the backend', (e) => e.init(get().backendChoice, epoch));
+  const memory = readBackendMemory();
+  set({ backendChoice: memory.choice });
+  const backend = await request('Starting the backend', (e) => e.init(memory.choice, epoch, memory.choice === 'auto' ? memory.autoPick : undefined));
   if (!backend) return;
+  rememberBackend(backend);
   set({ backend });
   await loadCurrent();
 }
@@ -248,10 +252,19 @@ export async function setBackend(choice: BackendChoice): Promise<void> {
   stopPlaying();
   const run = clearRun();
   set({ backendChoice: choice, backend: null, notice: null });
+  // Choosing Auto in the menu measures anew.
   const backend = await request('Switching the backend', (e) => e.init(choice, run));
   if (!backend) return;
+  rememberBackend(backend);
   set({ backend });
   await loadCurrent();
+}
+
+/** Remembers the menu's choice, and Auto's pick when it was measured, for the next visit. */
+function rememberBackend(info: BackendInfo): void {
+  const previous = readBackendMemory();
+  const autoPick = info.requested === 'auto' ? (info.measured === false ? previous.autoPick : info.name) : previous.autoPick;
+  writeBackendMemory({ choice: info.requested, ...(autoPick ? { autoPick } : {}) });
 }
 
 /** Hides the alert. */

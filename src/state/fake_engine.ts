@@ -5,7 +5,7 @@
  */
 import { populationOf, type Config } from '../core/config';
 import type { ExperimentInfo, IterationResult } from '../core/types';
-import type { BackendChoice, BackendInfo, EngineEvent, EngineEventBody, LabEngine } from '../engine/protocol';
+import type { BackendChoice, BackendInfo, BackendName, EngineEvent, EngineEventBody, LabEngine } from '../engine/protocol';
 
 export interface FakeEngineOptions {
   /** The stages each iteration reports (`<stage> of <iteration>`, `ms` = index + 1). */
@@ -54,8 +54,8 @@ export class FakeEngine implements LabEngine {
     return fakeResult(this.iteration, this.stages);
   }
 
-  async init(backend: BackendChoice, run?: number): Promise<BackendInfo> {
-    this.calls.push(`init:${backend}`);
+  async init(backend: BackendChoice, run?: number, remembered?: BackendName): Promise<BackendInfo> {
+    this.calls.push(`init:${backend}${remembered ? `(${remembered})` : ''}`);
     this.run = run ?? this.run + 1;
     const name = backend === 'auto' ? 'webgpu' : backend;
     return { requested: backend, name, label: name.toUpperCase(), fallbackReasons: [] };

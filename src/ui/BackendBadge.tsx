@@ -1,6 +1,7 @@
 /**
  * Which tfjs backend trains the models, and a select to override the automatic choice.
- * When WebGPU was skipped, a visible notice says why and what runs instead.
+ * A visible notice says what Auto chose and why (a software GPU skipped, a measurement), or
+ * why a backend chosen in the menu could not start.
  */
 import { useId } from 'react';
 import { setBackend, useLab, type BackendChoice, type BackendInfo } from '../state';
@@ -22,7 +23,7 @@ export function BackendBadge() {
   const selectId = useId();
   return (
     <div className="backend">
-      <div role="status" className={`badge${backend ? '' : ' badge-pending'}`} data-testid="backend-badge" title="Backend that trains the models">
+      <div role="status" className={`badge${backend ? '' : ' badge-pending'}`} data-testid="backend-badge" title={backend?.why ?? 'Backend that trains the models'}>
         {backend ? backend.label : 'Starting backend…'}
       </div>
       <div className="backend-select">
@@ -46,12 +47,18 @@ export function BackendBadge() {
   );
 }
 
-/** Shown above the run when preferred backends were skipped: why, and what runs instead. Plain text only. */
+/** Shown above the run when backends were skipped: what runs, and why. Plain text only. */
 export function BackendFallbackNotice() {
   const backend = useLab((s) => s.backend);
   if (!backend || backend.fallbackReasons.length === 0) return null;
-  // 'auto' prefers WebGPU, so that is what was wanted.
-  const wanted = NAMES[backend.requested === 'auto' ? 'webgpu' : backend.requested];
+  if (backend.requested === 'auto') {
+    return (
+      <div className="fallback-notice" data-testid="backend-fallback">
+        <strong>{backend.why ?? `Auto: ${NAMES[backend.name]}.`}</strong> {backend.fallbackReasons.map((reason) => `${reason.replace(/\.$/, '')}.`).join(' ')}
+      </div>
+    );
+  }
+  const wanted = NAMES[backend.requested];
   return (
     <div className="fallback-notice" data-testid="backend-fallback">
       <strong>
