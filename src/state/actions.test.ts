@@ -125,7 +125,7 @@ describe('lab actions', () => {
 
   it('reset clears the history and progress and tells the engine', async () => {
     await step();
-    useLab.setState({ progress: { sft: { stage: 'sft', step: 3, total: 3, members: [] } } });
+    useLab.setState({ progress: { sft: { stage: 'sft', step: 3, total: 3, members: [], startedAt: 0, at: 1 } } });
     await reset();
     expect(engine.calls.at(-1)).toBe('reset');
     expect(useLab.getState().history).toEqual([]);

@@ -9,7 +9,7 @@ import { isCancelled } from '../core/cancel';
 import { parseConfig, type Config, type ConfigInput } from '../core/config';
 import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
 import { readBackendMemory, writeBackendMemory } from './backendMemory';
-import { appendResult, useLab } from './labStore';
+import { appendResult, useLab, withProgress } from './labStore';
 import { damagedLinkMessage, readHash, writeHash } from './url';
 
 /** Makes the engine; tests pass an in-thread fake, the app spawns the worker. */
@@ -69,7 +69,7 @@ function onEvent(event: EngineEvent): void {
       set({ status: event.status });
       break;
     case 'progress':
-      set((s) => ({ progress: { ...s.progress, [event.progress.stage]: event.progress } }));
+      set((s) => ({ progress: withProgress(s.progress, event.progress, Date.now()) }));
       break;
     case 'prepared':
       set({ prepared: event.result });

@@ -8,8 +8,26 @@ import { defaultConfig, type Config } from '../core/config';
 import type { ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, PrepareStage } from '../core/types';
 import type { BackendChoice, BackendInfo, EngineStatus } from '../engine/protocol';
 
+/** A stage's latest progress report, with when (ms, the page's clock) the stage's first and latest reports arrived. */
+export type TimedProgress = PrepareProgress & { startedAt: number; at: number };
+
 /** Latest progress report per preparation stage (absent until the stage starts). */
-export type StageProgress = Partial<Record<PrepareStage, PrepareProgress>>;
+export type StageProgress = Partial<Record<PrepareStage, TimedProgress>>;
+
+/** Records a progress report, keeping when its stage started (for the time-left estimate). */
+export function withProgress(progress: StageProgress, report: PrepareProgress, now: number): StageProgress {
+  const startedAt = progress[report.stage]?.startedAt ?? now;
+  return { ...progress, [report.stage]: { ...report, startedAt, at: now } };
+}
+
+/**
+ * Seconds left in a stage, extrapolated from its pace so far; null until it has a pace
+ * (two reports), and for single-step stages (labelling, exact evaluation).
+ */
+export function secondsLeft(p: TimedProgress | undefined): number | null {
+  if (!p || p.total <= 1 || p.step <= 0 || p.step >= p.total || p.at <= p.startedAt) return null;
+  return (((p.at - p.startedAt) / p.step) * (p.total - p.step)) / 1000;
+}
 
 export interface LabState {
   /** The experiment; the URL hash is derived from it. */

@@ -5,7 +5,6 @@
  * preference model) and the first iteration, which compiles the GPU shaders.
  */
 import { needsPreferenceModel } from '../core/method_info';
-import type { PrepareProgress } from '../core/types';
 import {
   lastIteration,
   pause,
@@ -19,9 +18,12 @@ import {
   stepStage,
   useLab,
   useStepper,
+  secondsLeft,
   type EngineStatus,
   type Speed,
+  type TimedProgress,
 } from '../state';
+import { preparingText, timeLeftText } from './waiting';
 import { ShortcutList, useKeyboardShortcuts } from './Shortcuts';
 import { StageStepper } from './StageStepper';
 
@@ -48,20 +50,24 @@ interface StageBarProps {
   label: string;
   /** Steps the config asks for, shown before the stage reports. */
   plannedSteps: number;
-  progress: PrepareProgress | undefined;
+  progress: TimedProgress | undefined;
   /**
    * Set when this run skips the stage altogether because its method does not use what the stage
    * trains: `short` fits the bar's head at tablet width, `why` is read out and shown on hover.
    */
   notNeeded?: { short: string; why: string };
+  /** The run reused a cached preparation: the stage did not run. */
+  reused?: boolean;
 }
 
 /** A labelled progressbar for one preparation stage. */
-function StageBar({ id, label, plannedSteps, progress, notNeeded }: StageBarProps) {
+function StageBar({ id, label, plannedSteps, progress, notNeeded, reused }: StageBarProps) {
+  const cached = reused && !progress && !notNeeded;
   const total = notNeeded ? 0 : (progress?.total ?? plannedSteps);
-  const done = notNeeded ? 0 : (progress?.step ?? 0);
+  const done = notNeeded ? 0 : cached ? total : (progress?.step ?? 0);
   const fraction = total > 0 ? Math.min(1, done / total) : notNeeded ? 0 : 1;
-  const text = notNeeded?.short ?? (total === 0 ? 'skipped (0 steps)' : `${done} / ${total} steps`);
+  const left = timeLeftText(secondsLeft(progress));
+  const text = notNeeded?.short ?? (cached ? 'reused' : total === 0 ? 'skipped (0 steps)' : `${done} / ${total} steps${left ? ` · ${left}` : ''}`);
   return (
     <div className="stage">
       <div className="stage-head">
@@ -103,6 +109,7 @@ export function RunControls() {
   const history = useLab((s) => s.history);
   const config = useLab((s) => s.config);
   const progress = useLab((s) => s.progress);
+  const prepared = useLab((s) => s.prepared);
   const notice = useLab((s) => s.notice);
   const backend = useLab((s) => s.backend?.name);
   const stepper = useStepper((s) => s);
@@ -114,7 +121,14 @@ export function RunControls() {
 
   const working = loaded && (pending > 0 || playing || stepperRunning);
   const firstStep = working && iteration === 0 && status !== 'preparing' && status !== 'error';
-  const statusLine = firstStep ? firstStepText(backend) : pending > 0 && !playing && status !== 'preparing' && loaded ? 'Working…' : statusText(status, iteration, total, loaded);
+  const statusLine =
+    status === 'preparing' && loaded
+      ? preparingText(progress, config)
+      : firstStep
+        ? firstStepText(backend)
+        : pending > 0 && !playing && loaded
+          ? 'Working…'
+          : statusText(status, iteration, total, loaded);
 
   return (
     <section className="run" aria-labelledby="run-title">
@@ -166,13 +180,14 @@ export function RunControls() {
         </div>
       )}
       <div className="stages">
-        <StageBar id="stage-sft" label="SFT (reference policy)" plannedSteps={config.sft.steps} progress={progress.sft} />
-        <StageBar id="stage-rm" label="Reward model" plannedSteps={config.rewardModel.steps} progress={progress.reward_model} />
+        <StageBar id="stage-sft" label="SFT (reference policy)" plannedSteps={config.sft.steps} progress={progress.sft} reused={prepared?.reused} />
+        <StageBar id="stage-rm" label="Reward model" plannedSteps={config.rewardModel.steps} progress={progress.reward_model} reused={prepared?.reused} />
         <StageBar
           id="stage-pm"
           label="Preference model"
           plannedSteps={config.preferenceModel.steps}
           progress={progress.preference_model}
+          reused={prepared?.reused}
           notNeeded={needsPreferenceModel([config.method.id]) ? undefined : { short: 'only for Nash-MD', why: 'not trained: only Nash-MD uses it' }}
         />
       </div>

@@ -6,6 +6,7 @@
  */
 import { useRef, useState, type ReactNode } from 'react';
 import { showError } from '../../state';
+import { useWaiting } from '../waiting';
 import { chartToPng, downloadBlob, pngFileName } from './exportPng';
 
 /** A legend entry: a member's colour, or (grey) a line style shared by all members. */
@@ -44,6 +45,7 @@ function LineSample({ color, dashed }: { color: string; dashed?: boolean }) {
 
 /** A titled chart panel with PNG export. */
 export function ChartFrame({ id, title, caption, points, legend, data = {}, controls, children, empty = 'No iterations yet: press Step or Play.' }: ChartFrameProps) {
+  const waiting = useWaiting();
   const headingId = `chart-title-${id}`;
   const plot = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
@@ -79,7 +81,7 @@ export function ChartFrame({ id, title, caption, points, legend, data = {}, cont
       </div>
       <p className="chart-caption">{caption}</p>
       <div className="chart-plot" ref={plot}>
-        {children === null ? <p className="chart-empty">{empty}</p> : children}
+        {children === null ? <p className="chart-empty">{waiting ?? empty}</p> : children}
       </div>
       {legend.length > 0 && (
         <ul className="legend" aria-label={`${title}: legend`}>
