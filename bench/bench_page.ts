@@ -4,12 +4,14 @@
  * a person opening bench.html presses the button instead.
  */
 import { WorkerEngineClient } from '../src/engine/client';
-import { BACKEND_CHAIN, type BackendName } from '../src/engine/protocol';
-import { formatTable, measure, type BenchOptions, type BenchRow } from './measure';
+import { BACKEND_CHAIN, type BackendChoice, type BackendName } from '../src/engine/protocol';
+import { formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow } from './measure';
 
 /** What the runner finds on the page. */
 export interface BenchApi {
   run(options: BenchOptions): Promise<BenchRow[]>;
+  /** Time to a first iteration for the default experiment and every scenario, in a fresh worker. */
+  first(backend: BackendChoice): Promise<FirstRow[]>;
 }
 
 declare global {
@@ -27,7 +29,16 @@ async function run(options: BenchOptions): Promise<BenchRow[]> {
   }
 }
 
-window.__bench = { run };
+async function first(backend: BackendChoice): Promise<FirstRow[]> {
+  const client = new WorkerEngineClient();
+  try {
+    return await measureFirstIterations(client, 'browser', backend, () => performance.now());
+  } finally {
+    client.dispose();
+  }
+}
+
+window.__bench = { run, first };
 
 const out = document.getElementById('out')!;
 const button = document.getElementById('run') as HTMLButtonElement;

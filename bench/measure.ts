@@ -3,7 +3,8 @@
  * the same PPO iteration on a population of P members, timed the way the UI sees it.
  */
 import { parseConfig, type Config } from '../src/core/config';
-import type { BackendName, LabEngine } from '../src/engine/protocol';
+import { SCENARIOS } from '../src/core/scenarios';
+import type { BackendChoice, BackendName, LabEngine } from '../src/engine/protocol';
 
 export interface BenchOptions {
   backend: BackendName;
@@ -82,36 +83,63 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
   return rows;
 }
 
-/** Preparation of a task's default experiment (PPO at its defaults): what a newcomer waits for before iteration 1. */
-export interface PrepareRow {
+/** Time to a first iteration, as a newcomer waits for it: from a loaded config to its first finished iteration. */
+export interface FirstRow {
   env: 'node' | 'browser';
+  /** The backend's badge text; for Auto, what it picked ("Auto → WASM (SIMD)"). */
   label: string;
-  /** Median wall time of `prepare()` (SFT, comparisons, judges, exact evaluator). */
-  msPrepare: number;
+  /** The default experiment, a guided scenario, or the β change. */
+  what: string;
+  /** Wall time of the first `step()` (preparation and one iteration), or of the step after the change. */
+  ms: number;
   skipped?: string;
 }
 
-/** Median of `repeats` preparations of `task`'s default experiment on `engine` (already on its backend). */
-export async function measurePrepare(engine: LabEngine, env: PrepareRow['env'], label: string, task: string, repeats: number, now: () => number): Promise<PrepareRow> {
-  try {
-    const ms: number[] = [];
-    for (let i = 0; i < repeats; i++) {
-      await engine.load(parseConfig({ version: 1, task: { id: task } }));
-      const t0 = now();
-      await engine.prepare();
-      ms.push(now() - t0);
-    }
-    return { env, label, msPrepare: median(ms) };
-  } catch (error) {
-    return { env, label, msPrepare: NaN, skipped: error instanceof Error ? error.message : String(error) };
-  }
+/** The default experiment and every guided scenario: what a first visit or a scenario pick runs. */
+export function firstIterationCases(): { what: string; config: Config }[] {
+  return [{ what: 'default experiment', config: parseConfig({ version: 1 }) }, ...SCENARIOS.map((s) => ({ what: `scenario: ${s.title}`, config: s.config }))];
 }
 
-/** A markdown table of preparation rows. */
-export function formatPrepareTable(rows: PrepareRow[]): string {
+/**
+ * For each case on a fresh backend (init empties the preparation cache): ms from the loaded
+ * config to its first finished iteration. Then, on the default experiment after its first
+ * iteration, ms from a β change to the next finished iteration (the cache serves it).
+ */
+export async function measureFirstIterations(engine: LabEngine, env: FirstRow['env'], backend: BackendChoice, now: () => number): Promise<FirstRow[]> {
+  const rows: FirstRow[] = [];
+  let label: string = backend;
+  const title = (info: { label: string }) => (backend === 'auto' ? `Auto → ${info.label}` : info.label);
+  for (const { what, config } of firstIterationCases()) {
+    try {
+      label = title(await engine.init(backend));
+      await engine.load(config);
+      const t0 = now();
+      await engine.step();
+      rows.push({ env, label, what, ms: now() - t0 });
+    } catch (error) {
+      rows.push({ env, label, what, ms: NaN, skipped: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  try {
+    const config = parseConfig({ version: 1 });
+    label = title(await engine.init(backend));
+    await engine.load(config);
+    await engine.step();
+    const t0 = now();
+    await engine.load({ ...config, method: { ...config.method, beta: 0.2 } } as Config);
+    await engine.step();
+    rows.push({ env, label, what: 'β change → next iteration', ms: now() - t0 });
+  } catch (error) {
+    rows.push({ env, label, what: 'β change → next iteration', ms: NaN, skipped: error instanceof Error ? error.message : String(error) });
+  }
+  return rows;
+}
+
+/** A markdown table of first-iteration rows. */
+export function formatFirstTable(rows: FirstRow[]): string {
   return markdown(
-    ['env', 'backend', 'prepare ms'],
-    rows.map((r) => [r.env, r.label, r.skipped ? `skipped: ${r.skipped.slice(0, 90)}` : r.msPrepare.toFixed(0)]),
+    ['case', 'env', 'backend', 'ms to first iteration'],
+    rows.map((r) => [r.what, r.env, r.label, r.skipped ? `skipped: ${r.skipped.slice(0, 90)}` : r.ms.toFixed(0)]),
   );
 }
 

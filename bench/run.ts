@@ -17,8 +17,8 @@ import { chromium } from '@playwright/test';
 import { findChromium } from '../scripts/chromium.mjs';
 import { quietTfjsLogs } from '../src/engine/backend';
 import { LocalEngine } from '../src/engine/engine';
-import type { BackendName } from '../src/engine/protocol';
-import { formatPrepareTable, formatTable, measure, measurePrepare, type BenchOptions, type BenchRow, type PrepareRow } from './measure';
+import type { BackendChoice, BackendName } from '../src/engine/protocol';
+import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -44,7 +44,7 @@ const base = {
 };
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-const prepareRows: PrepareRow[] = [];
+const firstRows: FirstRow[] = [];
 
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();
@@ -55,9 +55,9 @@ async function nodeRows(): Promise<BenchRow[]> {
     try {
       const measured = await measure(engine, 'node', { ...base, backend }, () => performance.now());
       rows.push(...measured);
-      if (!measured[0]?.skipped) {
-        log(`node: ${backend}, preparing the default experiment…`);
-        prepareRows.push(await measurePrepare(engine, 'node', measured[0].label, base.task, values.quick ? 1 : 3, () => performance.now()));
+      if (!measured[0]?.skipped && (backend !== 'cpu' || !values.quick)) {
+        log(`node: ${backend}, first iterations…`);
+        firstRows.push(...(await measureFirstIterations(engine, 'node', backend, () => performance.now())));
       }
     } finally {
       engine.dispose();
@@ -143,6 +143,23 @@ async function browserRows(): Promise<BenchRow[]> {
         await page.close();
       }
     }
+    // Auto and WASM always; the slower backends (minutes on a software GPU) in the full run.
+    const firstBackends: BackendChoice[] = values.quick ? ['auto', 'wasm'] : ['auto', 'wasm', 'webgl', 'cpu', 'webgpu'];
+    for (const backend of firstBackends) {
+      log(`browser: ${backend}, first iterations…`);
+      const page = await browser.newPage();
+      try {
+        await page.goto(url);
+        await page.waitForFunction(() => window.__bench !== undefined);
+        const run = page.evaluate((b) => window.__bench!.first(b), backend);
+        firstRows.push(...(await Promise.race([run, timeout<FirstRow[]>(BROWSER_BACKEND_TIMEOUT_MS, `${backend} (first iterations)`)])));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        firstRows.push({ env: 'browser', label: backend, what: 'all cases', ms: NaN, skipped: reason });
+      } finally {
+        await page.close();
+      }
+    }
   } finally {
     await browser.close();
     server.close();
@@ -154,8 +171,8 @@ const started = performance.now();
 const rows = [...(values.env !== 'browser' ? await nodeRows() : []), ...(values.env !== 'node' ? await browserRows() : [])];
 console.log(`PPO iteration, task ${base.task}, β sweep of P members; median of ${base.measured} after ${base.warmup} warmup.\n`);
 console.log(formatTable(rows));
-if (prepareRows.length) {
-  console.log(`\nPreparation of the default experiment on ${base.task} (PPO at its defaults: SFT, comparisons, reward model, exact evaluator); median of ${values.quick ? 1 : 3}.\n`);
-  console.log(formatPrepareTable(prepareRows));
+if (firstRows.length) {
+  console.log('\nTime to a first iteration: from the loaded config to its first finished iteration (preparation included), on a fresh backend; then from a β change to the next iteration.\n');
+  console.log(formatFirstTable(firstRows));
 }
 log(`\nbench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
