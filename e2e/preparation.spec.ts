@@ -59,3 +59,32 @@ test('Pause stops a preparation; a β change after a finished preparation steps 
   await expect(sftBar(page)).toHaveAttribute('aria-valuetext', 'reused');
   await expect(page.getByRole('progressbar', { name: 'Reward model' })).toHaveAttribute('aria-valuetext', 'reused');
 });
+
+test('a reload finds the preparation in the browser’s storage and starts without preparing', async ({ page }) => {
+  const hash = smallConfigHash({ iterations: 4, seed: 5 });
+  await openLab(page, hash);
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(counter(page)).toHaveText('Iteration 1 / 4');
+  await expect(sftBar(page)).toHaveAttribute('aria-valuetext', '10 / 10 steps');
+  // The snapshot is written in the background, in the worker.
+  const saved = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          const open = indexedDB.open('alignment-lab-farms');
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('farms')) return resolve(0);
+            const count = db.transaction('farms').objectStore('farms').count();
+            count.onsuccess = () => resolve(count.result);
+          };
+          open.onerror = () => resolve(0);
+        }),
+    );
+  await expect.poll(saved).toBeGreaterThan(0);
+  await page.reload();
+  await expect(badge(page)).toHaveText(/^WASM/); // the menu's choice was remembered
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(counter(page)).toHaveText('Iteration 1 / 4');
+  await expect(sftBar(page)).toHaveAttribute('aria-valuetext', 'reused');
+});

@@ -51,8 +51,13 @@ export async function prepareFarm(config: Config, onProgress?: (p: PrepareProgre
     net.dispose();
     throw error;
   }
+  return sharedFarmOf(farmKey(config), prepared, net);
+}
+
+/** A farm owning `prepared` and the network `net` that holds π_ref (the evaluator scores through it). */
+export function sharedFarmOf(key: string, prepared: Prepared, net: SeqNet): SharedFarm {
   return {
-    key: farmKey(config),
+    key,
     prepared,
     dispose() {
       disposePrepared(prepared);

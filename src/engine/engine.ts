@@ -16,6 +16,7 @@ import type { FarmSource } from '../core/farm_shared';
 import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
 import { selectBackend, type EngineEnv } from './backend';
 import { FarmCache } from './farm_cache';
+import { openFarmStore, type FarmStore } from './farm_store';
 import { serializeError, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
 
 export interface LocalEngineOptions {
@@ -25,6 +26,8 @@ export interface LocalEngineOptions {
   createExperiment?: (config: Config, farms: FarmSource) => Experiment;
   /** Minimum gap between two progress events of one stage (the last one is always sent). */
   progressIntervalMs?: number;
+  /** Where prepared farms persist across page loads; default IndexedDB where there is one, null for none. */
+  farmStore?: FarmStore | null;
 }
 
 /** The status an iteration leaves behind when nothing went wrong. */
@@ -34,8 +37,8 @@ type Resting = 'ready' | 'playing';
 export class LocalEngine implements LabEngine {
   private readonly env: EngineEnv;
   private readonly build: (config: Config, farms: FarmSource) => Experiment;
-  private readonly farms = new FarmCache();
-  /** Whether the current experiment's preparation came from the cache. */
+  private readonly farms: FarmCache;
+  /** Whether the current experiment's preparation came from the cache (memory or the persistent store). */
   private reused = false;
   /** The run the current experiment belongs to (given by the page), stamped on its events. */
   private run = 0;
@@ -56,6 +59,7 @@ export class LocalEngine implements LabEngine {
     this.env = options.env ?? ('document' in globalThis || 'WorkerGlobalScope' in globalThis ? 'browser' : 'node');
     this.build = options.createExperiment ?? ((config, farms) => createExperiment(config, { farms }));
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
+    this.farms = new FarmCache(options.farmStore === undefined ? openFarmStore() : options.farmStore);
   }
 
   /** Starts a backend. The old experiment's (and cached farms') tensors belong to the old backend, so it is rebuilt. */
@@ -67,6 +71,7 @@ export class LocalEngine implements LabEngine {
       this.farms.clear();
       this.run = run ?? this.run + 1;
       const info = await selectBackend(backend, this.env, remembered);
+      this.farms.backend = info.name;
       if (this.config) this.experiment = this.make(this.config);
       this.setStatus(this.experiment ? 'ready' : 'idle');
       return info;
@@ -161,8 +166,8 @@ export class LocalEngine implements LabEngine {
 
   private make(config: Config): Experiment {
     const farms: FarmSource = async (c, onProgress, signal) => {
-      const { farm, reused } = await this.farms.get(c, onProgress, signal);
-      this.reused = reused;
+      const { farm, origin } = await this.farms.get(c, onProgress, signal);
+      this.reused = origin !== 'prepared';
       return farm;
     };
     return this.build(config, farms);

@@ -43,6 +43,12 @@ export async function collectFeedback(pop: Population, policy: SeqNet, reference
     const pairs = Array.from({ length: n }, (_, i) => ({ x: xs[p * n + i], first: at(i), second: at(n + i) }));
     return labelPairs(pop.task, pairs, labelNoise, labelRngs[p]);
   });
+  return feedbackFrom(pop, comparisons);
+}
+
+/** The feedback of labelled comparisons (per member): the training and held-out splits as tensors. */
+export function feedbackFrom(pop: Population, comparisons: Comparison[][]): Feedback {
+  const n = comparisons[0].length;
   const nTest = Math.max(1, Math.round(n * pop.config.rewardModel.heldOut));
   const nTrain = n - nTest;
   const goldLabel = (c: Comparison): Comparison => {
