@@ -28,6 +28,18 @@ async function started(config: Config, run = 1): Promise<{ engine: LocalEngine; 
   return { engine, events };
 }
 
+/** The first iteration's metrics of `config` on a new engine that prepares without interruption. */
+async function uninterrupted(config: Config) {
+  const fresh = new LocalEngine({ env: 'node', progressIntervalMs: 0 });
+  try {
+    await fresh.init('wasm');
+    await fresh.load(config);
+    return (await fresh.step()).members;
+  } finally {
+    fresh.dispose();
+  }
+}
+
 const progressOf = (events: EngineEvent[]) => events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
 const preparedOf = (events: EngineEvent[]) => events.flatMap((e) => (e.type === 'prepared' ? [e.result] : []));
 
@@ -59,11 +71,7 @@ describe('the preparation cache', () => {
     expect(engine.cachedFarms()).toHaveLength(1);
 
     // A fresh engine that prepares DPO's farm itself reaches the same numbers.
-    const fresh = new LocalEngine({ env: 'node', progressIntervalMs: 0 });
-    await fresh.init('wasm');
-    await fresh.load(dpo);
-    expect((await fresh.step()).members).toEqual(reused.members);
-    fresh.dispose();
+    expect(await uninterrupted(dpo)).toEqual(reused.members);
   });
 
   it('prepares again when the seed, the task or a judge setting changes', async () => {
@@ -123,11 +131,7 @@ describe('cancelling a preparation', () => {
     expect(tf.memory().numTensors).toBe(held);
     // Nothing half-trained survived: the next run's numbers equal an uninterrupted engine's.
     const again = await engine.step();
-    const fresh = new LocalEngine({ env: 'node', progressIntervalMs: 0 });
-    await fresh.init('wasm');
-    await fresh.load(config);
-    expect((await fresh.step()).members).toEqual(again.members);
-    fresh.dispose();
+    expect(await uninterrupted(config)).toEqual(again.members);
   });
 
   it('Pause, Reset and a backend switch each cancel a preparation in progress', async () => {
