@@ -31,6 +31,8 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
   const { shared, farms } = options;
   /** A farm prepared for this experiment alone (neither shared nor from a source): freed with it. */
   let owned: SharedFarm | null = null;
+  /** Frees what adopting the farm made for this experiment (a β sweep's per-member view). */
+  let release = (): void => {};
   const pop = createPopulation(config);
   const { task } = pop;
   const { P } = pop;
@@ -158,8 +160,10 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
         owned = await prepareFarm(config, onProgress, { signal });
         return owned;
       };
-      preparing ??= farm().then((f) => {
-        const p = adoptFarm(f, config, policy);
+      preparing ??= farm().then(async (f) => {
+        const adopted = await adoptFarm(f, config, policy);
+        release = adopted.release;
+        const p = adopted.prepared;
         prepared = p;
         method = createMethod({ pop, policy, reference: p.reference, reward: p.reward, preference: p.preference, feedback: p.feedback, evaluator: p.evaluator }, hp);
         return p;
@@ -189,6 +193,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     },
     dispose() {
       policy.dispose();
+      release();
       owned?.dispose();
       method?.dispose();
     },

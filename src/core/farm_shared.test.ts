@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { leakCheck } from './testing';
 import { defaultConfig, type Config, type ConfigInput } from './config';
 import { createExperiment } from './experiment';
-import { prepareFarm, type SharedFarm } from './farm_shared';
+import { farmKey, prepareFarm, type SharedFarm } from './farm_shared';
 import { availableMethods } from './method_info';
 import type { Metrics } from './types';
 
@@ -81,5 +81,30 @@ describe('a shared preparation', () => {
     await expect(nash.prepare()).rejects.toThrow(/Nash-MD needs the pairwise preference model: prepare the shared farm with \{ preferenceModel: true \}/);
     nash.dispose();
     farm.dispose();
+  });
+});
+
+describe('a β sweep on a shared preparation', () => {
+  it('has the key of its seed alone: turning a β sweep on or off keeps the preparation, a seed sweep does not', () => {
+    const one = defaultConfig(bandit);
+    expect(farmKey(defaultConfig({ ...bandit, sweep: { kind: 'beta', values: [0.01, 0.1, 1] } }))).toBe(farmKey(one));
+    expect(farmKey(defaultConfig({ ...bandit, sweep: { kind: 'seed', count: 2 } }))).not.toBe(farmKey(one));
+  });
+
+  it.each(['ppo', 'dpo', 'nash_md'] as const)('gives each %s member the numbers of its β run alone, from one preparation of one member', async (id) => {
+    const betas = [0.05, 0.5];
+    const farm = await prepareFarm(defaultConfig({ ...bandit, method: { id } }));
+    try {
+      const leaks = leakCheck();
+      const sweep = await run(defaultConfig({ ...bandit, method: { id }, sweep: { kind: 'beta', values: betas } }), farm);
+      leaks.expectFreed(); // the per-member view of the farm went with the experiment
+      for (const [k, beta] of betas.entries()) {
+        const method = id === 'nash_md' ? { id, tau: beta } : { id, beta };
+        const alone = await run(defaultConfig({ ...bandit, method }), farm);
+        expect(sweep.members.map((m) => m[k])).toEqual(alone.members.map((m) => m[0]));
+      }
+    } finally {
+      farm.dispose();
+    }
   });
 });

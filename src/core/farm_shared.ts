@@ -10,7 +10,8 @@ import type { Config } from './config';
 import type { ExactEvaluator } from './eval/exact';
 import type { SeqNet } from './models/seq_net';
 import { trainPreferenceModel } from './algos/preference_model';
-import { createNet, createPopulation } from './population';
+import { broadcastPrepared } from './farm_broadcast';
+import { createNet, createPopulation, type Population } from './population';
 import { METHOD_INFO, needsPreferenceModel } from './method_info';
 import { disposePrepared, prepare, type PrepareOptions, type Prepared } from './prepare';
 import type { PrepareProgress } from './types';
@@ -25,14 +26,24 @@ export interface SharedFarm {
 }
 
 /**
- * Everything in a config that the preparation depends on: seed(s), task, policy family,
- * SFT, feedback and judges. Not the method, its β, the iterations or evalEvery.
+ * Everything in a config that the preparation depends on: its distinct seeds, task, policy
+ * family, SFT, feedback and judges. Not the method, its β, a β sweep, the iterations or
+ * evalEvery: the members of a β sweep share one seed, hence one preparation.
  */
 export function farmKey(config: Config): string {
   const { task, policy, sft, feedback, rewardModel, preferenceModel } = config;
-  const pop = createPopulation(config);
-  const seeds = pop.members.map((m) => m.seed);
+  const seeds = farmSeeds(config);
   return JSON.stringify({ task, policy, sft, feedback, rewardModel, preferenceModel, seeds });
+}
+
+/** The seeds a farm is prepared for: the config's members' seeds, each once, in member order. */
+export function farmSeeds(config: Config): number[] {
+  return [...new Set(createPopulation(config).members.map((m) => m.seed))];
+}
+
+/** The population a farm is prepared on: one member per distinct seed (a β sweep collapses to its seed). */
+export function farmPopulation(config: Config): Population {
+  return createPopulation(config.sweep.kind === 'beta' ? { ...config, sweep: { kind: 'none' } } : config);
 }
 
 /**
@@ -41,7 +52,7 @@ export function farmKey(config: Config): string {
  * against it (Nash-MD) will run on the farm.
  */
 export async function prepareFarm(config: Config, onProgress?: (p: PrepareProgress) => void, options: PrepareOptions = {}): Promise<SharedFarm> {
-  const pop = createPopulation(config);
+  const pop = farmPopulation(config);
   // SFT trains this net into π_ref; it is kept because the exact evaluator scores through it.
   const net = createNet(pop, pop.shape.V, 'policy/init');
   let prepared: Prepared;
@@ -82,17 +93,26 @@ export async function addPreferenceModel(farm: SharedFarm, config: Config, onPro
   const p = farm.prepared;
   if (p.preference) return;
   if (farmKey(config) !== farm.key) throw new Error('addPreferenceModel: the config does not match the farm.');
-  const pm = await trainPreferenceModel(createPopulation(config), p.feedback, (step, total, members) => onProgress?.({ stage: 'preference_model', step, total, members }), signal);
+  const pm = await trainPreferenceModel(farmPopulation(config), p.feedback, (step, total, members) => onProgress?.({ stage: 'preference_model', step, total, members }), signal);
   p.preference = pm.preference;
   p.result.preferenceModel = pm.metrics;
 }
 
+/** What an experiment borrows from a farm, and how to give back what the view itself made. */
+export interface Adopted {
+  prepared: Prepared;
+  /** Frees the view's own tensors (a broadcast for a β sweep); the farm's stay. */
+  release(): void;
+}
+
 /**
  * The view of a shared farm an experiment trains on: `policy` is reset to π_ref's
- * parameters and the exact evaluator scores `policy` instead of the farm's own net.
+ * parameters and the exact evaluator scores `policy` instead of the farm's own net. When the
+ * experiment's members repeat a seed (a β sweep on a farm prepared once per seed), each
+ * member gets its seed's π_ref, judges and comparisons (see `broadcastPrepared`).
  * Throws if the experiment's config needs a different preparation.
  */
-export function adoptFarm(shared: SharedFarm, config: Config, policy: SeqNet): Prepared {
+export async function adoptFarm(shared: SharedFarm, config: Config, policy: SeqNet): Promise<Adopted> {
   if (farmKey(config) !== shared.key) {
     throw new Error('This experiment needs its own preparation: its seed, task, policy, SFT, feedback or judge settings differ from the shared farm’s.');
   }
@@ -100,8 +120,15 @@ export function adoptFarm(shared: SharedFarm, config: Config, policy: SeqNet): P
   if (!p.preference && needsPreferenceModel([config.method.id])) {
     throw new Error(`${METHOD_INFO[config.method.id].title} needs the pairwise preference model: prepare the shared farm with { preferenceModel: true }.`);
   }
-  policy.params.forEach((w, i) => w.assign(p.reference[i]));
-  return { ...p, evaluator: p.evaluator ? bindEvaluator(p.evaluator, policy) : null };
+  const seeds = farmSeeds(config);
+  const rows = createPopulation(config).members.map((m) => seeds.indexOf(m.seed));
+  if (rows.length === seeds.length) {
+    policy.params.forEach((w, i) => w.assign(p.reference[i]));
+    return { prepared: { ...p, evaluator: p.evaluator ? bindEvaluator(p.evaluator, policy) : null }, release: () => {} };
+  }
+  const view = await broadcastPrepared(p, createPopulation(config), rows, policy);
+  policy.params.forEach((w, i) => w.assign(view.reference[i]));
+  return { prepared: view, release: () => disposePrepared(view) };
 }
 
 /** `evaluator` judging `policy`'s current parameters; disposing the view frees nothing. */

@@ -74,6 +74,19 @@ describe('the preparation cache', () => {
     expect(await uninterrupted(dpo)).toEqual(reused.members);
   });
 
+  it('serves a β sweep from the preparation of its seed alone', async () => {
+    const { engine } = await started(tinyConfig(1));
+    await engine.step();
+    await engine.load(tinyConfig(1, { sweep: { kind: 'beta', values: [0.01, 0.1, 1] } }), 2);
+    const events: EngineEvent[] = [];
+    engine.subscribe((e) => events.push(e));
+    const { members } = await engine.step();
+    expect(members).toHaveLength(3);
+    expect(progressOf(events)).toEqual([]);
+    expect(preparedOf(events)[0]).toMatchObject({ reused: true, rewardModel: [expect.anything(), expect.anything(), expect.anything()] });
+    expect(engine.cachedFarms()).toHaveLength(1);
+  });
+
   it('prepares again when the seed, the task or a judge setting changes', async () => {
     const { engine } = await started(tinyConfig(1));
     await engine.step();
