@@ -74,7 +74,7 @@ export async function prepare(
     let evaluator: ExactEvaluator | null = null;
     if (pop.enumerable) {
       mark('exact', 0);
-      evaluator = keep(await createExactEvaluator(pop, policy, reference, rm.reward));
+      evaluator = keep(await createExactEvaluator(pop, policy, reference, rm.reward, signal));
       mark('exact', 1);
     }
     await checkpoint(signal);

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isCancelled } from '../core/cancel';
 import type { Config, ConfigInput } from '../core/config';
 import type { PrepareStage } from '../core/types';
-import { tinyConfig } from '../core/testing';
+import { PREP, tinyConfig } from '../core/testing';
 import { LocalEngine } from './engine';
 import type { EngineEvent } from './protocol';
 
@@ -145,6 +145,27 @@ describe('cancelling a preparation', () => {
     // Nothing half-trained survived: the next run's numbers equal an uninterrupted engine's.
     const again = await engine.step();
     expect(await uninterrupted(config)).toEqual(again.members);
+  });
+
+  it('a new config during the exact evaluation of 6⁴ replies (seconds of host work) stops it too, without leaks', async () => {
+    const config = tinyConfig(1, { task: { id: 'helpful' }, ...PREP.tiny, method: { id: 'ppo', batchSize: 8, minibatches: 1, epochs: 1 } });
+    const { engine, events } = await started(config);
+    const held = tf.memory().numTensors;
+    const step = engine.step();
+    await new Promise<void>((resolve) => {
+      const stop = engine.subscribe((e) => {
+        if (e.type === 'progress' && e.progress.stage === 'exact') {
+          stop();
+          resolve();
+        }
+      });
+    });
+    await engine.load(config, 2);
+    expect(isCancelled(await step.catch((e: unknown) => e))).toBe(true);
+    // It stopped inside the evaluation: the stage never reported its end.
+    expect(progressOf(events).filter((p) => p.stage === 'exact').map((p) => p.step)).toEqual([0]);
+    expect(engine.cachedFarms()).toEqual([]);
+    expect(tf.memory().numTensors).toBe(held);
   });
 
   it('Pause, Reset and a backend switch each cancel a preparation in progress', async () => {

@@ -44,6 +44,7 @@ export async function createExactEvaluator(
   policy: SeqNet,
   reference: readonly tf.Tensor[],
   reward: RewardNet,
+  signal?: AbortSignal,
 ): Promise<ExactEvaluator> {
   const { P, task } = pop;
   const { nPrompts, T } = pop.shape;
@@ -76,10 +77,16 @@ export async function createExactEvaluator(
 
   // Members sharing a seed (a β sweep) share π_ref exactly: judge each distinct reference once.
   const bySeed = new Map<number, { gold: number[][]; pool: number[][] }>();
-  const vectors = pop.members.map((m, p) => {
-    if (!bySeed.has(m.seed)) bySeed.set(m.seed, winVectors(task, refProbs[p]));
-    return bySeed.get(m.seed)!;
-  });
+  const vectors: { gold: number[][]; pool: number[][] }[] = [];
+  try {
+    for (const [p, m] of pop.members.entries()) {
+      if (!bySeed.has(m.seed)) bySeed.set(m.seed, await winVectors(task, refProbs[p], signal));
+      vectors.push(bySeed.get(m.seed)!);
+    }
+  } catch (error) {
+    tf.dispose([prompts, tokens, px, goldT, logRef, proxy]); // cancelled: free what was made so far
+    throw error;
+  }
   const vGold = tf.tensor3d(vectors.map((v) => v.gold));
   const vPool = tf.tensor3d(vectors.map((v) => v.pool));
   const matrix = preference ? tf.tensor3d(preference) : null;

@@ -5,6 +5,7 @@
  * π_ref is frozen once training starts, so v(x, y) = Σ_{y'} π_ref(y'|x)·P(y ≻ y'|x) is
  * computed once and each evaluation is a dot product with π.
  */
+import { checkpoint } from '../cancel';
 import { preferFirst } from '../tasks/annotators';
 import { allResponses, goldPrefers, type Task } from '../tasks/task';
 
@@ -13,22 +14,24 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 /**
  * v_gold and v_pool: [prompt][response], from the reference distribution ref [prompt][response].
  * N² pairs per prompt (1.7 million on the helpful task), so plain loops over precomputed
- * utilities: this runs in every preparation of an enumerable task.
+ * utilities: this runs in every preparation of an enumerable task. About 2 s on the helpful
+ * task, so it checks `signal` once per response row and can be cancelled like a training step.
  */
-export function winVectors(task: Task, ref: readonly (readonly number[])[]): { gold: number[][]; pool: number[][] } {
+export async function winVectors(task: Task, ref: readonly (readonly number[])[], signal?: AbortSignal): Promise<{ gold: number[][]; pool: number[][] }> {
   const ys = allResponses(task);
   const N = ys.length;
   const { annotators } = task;
   const A = annotators.length;
   const gold: number[][] = [];
   const pool: number[][] = [];
-  task.prompts.forEach((_, x) => {
+  for (let x = 0; x < task.prompts.length; x++) {
     const u = annotators.map((a) => Float64Array.from(ys, (y) => a.utility(x, y)));
     const g = Float64Array.from(ys, (y) => task.gold(x, y));
     const support = ref[x].flatMap((p, j) => (p > 1e-9 ? [j] : []));
     const goldRow = new Array<number>(N);
     const poolRow = new Array<number>(N);
     for (let i = 0; i < N; i++) {
+      await checkpoint(signal);
       let vGold = 0;
       let vPool = 0;
       for (const j of support) {
@@ -57,7 +60,7 @@ export function winVectors(task: Task, ref: readonly (readonly number[])[]): { g
     }
     gold.push(goldRow);
     pool.push(poolRow);
-  });
+  }
   return { gold, pool };
 }
 
