@@ -25,16 +25,22 @@ export interface BenchRow {
   msPerIteration: number;
   iterationsPerSecond: number;
   readbacksPerIteration: number;
+  /** Kernels one iteration launches (tf.profile, exact evaluation off): machine-independent; Node only. */
+  kernelsPerIteration?: number;
   /** Why the row has no numbers (backend unavailable, an error). */
   skipped?: string;
 }
 
+/** Counts the kernels `run` launches (Node passes one built on tf.profile; in a page the worker is out of reach). */
+export type KernelCounter = (run: () => Promise<unknown>) => Promise<number>;
+
 /** A β sweep of P members (P = 1: no sweep); preparation kept minimal, the method at its defaults. */
-export function benchConfig(P: number, iterations: number, task: string): Config {
+export function benchConfig(P: number, iterations: number, task: string, evalEvery = 1): Config {
   const betas = Array.from({ length: P }, (_, i) => Number((0.01 * 100 ** (P > 1 ? i / (P - 1) : 0)).toPrecision(3)));
   return parseConfig({
     version: 1,
     iterations,
+    evalEvery,
     task: { id: task },
     // The iteration is what is measured: SFT and the reward model only need to exist.
     sft: { steps: 5, demos: 256 },
@@ -52,7 +58,7 @@ const median = (xs: number[]) => {
 };
 
 /** Rows for every P on `engine`, which must be fresh; the engine is left for the caller to dispose. */
-export async function measure(engine: LabEngine, env: BenchRow['env'], options: BenchOptions, now: () => number): Promise<BenchRow[]> {
+export async function measure(engine: LabEngine, env: BenchRow['env'], options: BenchOptions, now: () => number, countKernels?: KernelCounter): Promise<BenchRow[]> {
   const skip = (label: string, P: number, reason: string): BenchRow => ({
     env, backend: options.backend, label, P, msPerIteration: NaN, iterationsPerSecond: NaN, readbacksPerIteration: NaN, skipped: reason,
   });
@@ -75,7 +81,14 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
         readbacks.push(result.readbacks);
       }
       const m = median(ms);
-      rows.push({ env, backend: options.backend, label: info.label, P, msPerIteration: m, iterationsPerSecond: 1000 / m, readbacksPerIteration: median(readbacks) });
+      let kernelsPerIteration: number | undefined;
+      if (countKernels) {
+        // Iteration 2 of a run that evaluates exactly only at its first and last iterations.
+        await engine.load(benchConfig(P, 3, options.task, 1000));
+        await engine.step();
+        kernelsPerIteration = await countKernels(() => engine.step());
+      }
+      rows.push({ env, backend: options.backend, label: info.label, P, msPerIteration: m, iterationsPerSecond: 1000 / m, readbacksPerIteration: median(readbacks), kernelsPerIteration });
     } catch (error) {
       rows.push(skip(info.label, P, error instanceof Error ? error.message : String(error)));
     }
@@ -145,11 +158,11 @@ export function formatFirstTable(rows: FirstRow[]): string {
 
 /** A markdown table of rows (skipped rows say why). */
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['env', 'backend', 'P', 'ms/iter', 'iter/s', 'readbacks/iter'];
+  const head = ['env', 'backend', 'P', 'ms/iter', 'iter/s', 'readbacks/iter', 'kernels/iter'];
   const body = rows.map((r) =>
     r.skipped
-      ? [r.env, r.label === '—' ? r.backend : r.label, String(r.P), `skipped: ${r.skipped.slice(0, 90)}`, '', '']
-      : [r.env, r.label, String(r.P), r.msPerIteration.toFixed(1), r.iterationsPerSecond.toFixed(2), String(r.readbacksPerIteration)],
+      ? [r.env, r.label === '—' ? r.backend : r.label, String(r.P), `skipped: ${r.skipped.slice(0, 90)}`, '', '', '']
+      : [r.env, r.label, String(r.P), r.msPerIteration.toFixed(1), r.iterationsPerSecond.toFixed(2), String(r.readbacksPerIteration), r.kernelsPerIteration === undefined ? '—' : String(r.kernelsPerIteration)],
   );
   return markdown(head, body);
 }

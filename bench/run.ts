@@ -18,7 +18,8 @@ import { findChromium } from '../scripts/chromium.mjs';
 import { quietTfjsLogs } from '../src/engine/backend';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendChoice, BackendName } from '../src/engine/protocol';
-import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow } from './measure';
+import * as tf from '@tensorflow/tfjs-core';
+import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow, type KernelCounter } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -46,6 +47,9 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 
 const firstRows: FirstRow[] = [];
 
+/** Kernels launched in this thread while `run` runs (the LocalEngine trains in-thread in Node). */
+const countKernels: KernelCounter = async (run) => (await tf.profile(async () => void (await run()))).kernels.length;
+
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();
   const rows: BenchRow[] = [];
@@ -53,7 +57,7 @@ async function nodeRows(): Promise<BenchRow[]> {
     log(`node: ${backend}…`);
     const engine = new LocalEngine({ env: 'node' });
     try {
-      const measured = await measure(engine, 'node', { ...base, backend }, () => performance.now());
+      const measured = await measure(engine, 'node', { ...base, backend }, () => performance.now(), countKernels);
       rows.push(...measured);
       if (!measured[0]?.skipped && (backend !== 'cpu' || !values.quick)) {
         log(`node: ${backend}, first iterations…`);
