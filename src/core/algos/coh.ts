@@ -165,16 +165,12 @@ export function cohIteration(
   // finetune: maximum likelihood of the responses given their feedback; metrics of each step's pre-update pass.
   const updates = new UpdateMeans();
   for (const { pairs, keep } of batches) {
-    let parts: Record<string, tf.Tensor> = {};
-    const loss = state.optimizer.minimize(() =>
-      tf.tidy(() => {
+    updates.add(
+      state.optimizer.step(() => {
         const nll = hindsightNll(state.net, nPrompts, pairs, keep);
-        parts = { 'loss/coh': tf.keep(nll.loss), 'coh/nll_good': tf.keep(nll.good), 'coh/nll_bad': tf.keep(nll.bad) };
-        return tf.sum(nll.loss) as tf.Scalar;
+        return { loss: nll.loss, metrics: { 'loss/coh': nll.loss, 'coh/nll_good': nll.good, 'coh/nll_bad': nll.bad } };
       }),
     );
-    loss.dispose();
-    updates.add(parts);
     tf.dispose([pairs.prompts, pairs.chosen, pairs.rejected, ...(keep.good ? [keep.good] : []), ...(keep.bad ? [keep.bad] : [])]);
   }
   const metrics: Record<string, tf.Tensor> = updates.means();

@@ -111,23 +111,18 @@ export function dpoIteration(
       sequenceLogProb(policy, prompts, chosen, hp.loss, reference),
       sequenceLogProb(policy, prompts, rejected, hp.loss, reference),
     ]);
-    let parts: Record<string, tf.Tensor> = {};
-    const loss = state.optimizer.minimize(() =>
-      tf.tidy(() => {
-        const objective = preferenceObjective(
+    updates.add(
+      state.optimizer.step(() =>
+        preferenceObjective(
           hp.loss,
           state.beta,
           sequenceLogProb(policy, prompts, chosen, hp.loss),
           refChosen,
           sequenceLogProb(policy, prompts, rejected, hp.loss),
           refRejected,
-        );
-        parts = Object.fromEntries(Object.entries(objective.metrics).map(([k, t]) => [k, tf.keep(t)]));
-        return tf.sum(objective.loss) as tf.Scalar;
-      }),
+        ),
+      ),
     );
-    loss.dispose();
-    updates.add(parts);
     tf.dispose([prompts, chosen, rejected, refChosen, refRejected]);
   }
   const metrics: Record<string, tf.Tensor> = { 'dpo/beta': tf.clone(state.beta), ...updates.means() };

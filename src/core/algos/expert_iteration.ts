@@ -27,7 +27,7 @@ export function createExpertIteration(ctx: MethodContext, hp: ExpertIterationHyp
       const best = bestOfCandidates(ctx, rngs, hp.batchSize, hp.n, undefined, mark);
       const nll = sequenceNll(policy, best.prompts, best.tokens); // before fine-tuning on them
       for (let step = 0; step < hp.steps; step++) {
-        tf.dispose(optimizer.minimize(() => tf.tidy(() => tf.sum(sequenceNll(policy, best.prompts, best.tokens)) as tf.Scalar)));
+        optimizer.step(() => ({ loss: sequenceNll(policy, best.prompts, best.tokens) }));
       }
       mark('finetune');
       // What the policy now does: a fresh batch from it (the kept responses are the best of n, not π_θ).

@@ -65,11 +65,7 @@ export async function trainJudge(
       await checkpoint(signal);
       const rows = drawMinibatch(rngs, nTrain, mb);
       const batch = (t: tf.Tensor) => takeRows(t, rows, pop.P);
-      tf.dispose(
-        optimizer.minimize(() =>
-          tf.tidy(() => tf.sum(loss({ prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) })) as tf.Scalar),
-        ),
-      );
+      optimizer.step(() => ({ loss: loss({ prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) }) }));
       rows.dispose();
       if (step % every === 0 || step === opts.steps) await report(step);
     }

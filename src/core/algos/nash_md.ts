@@ -248,22 +248,16 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
     });
     mark('preference');
     // update: one Adam step on L = −mean(sg(A)·log π_θ(y)), per member.
-    const kept: { loss?: tf.Tensor } = {};
-    tf.dispose(
-      optimizer.minimize(() =>
-        tf.tidy(() => {
-          const logp = tf.sum(tokenLogProbs(policy.apply(prompts, tokens), tokens), 2);
-          const loss = tf.neg(tf.mean(tf.mul(scored.advantage, logp), 1)); // [P]
-          kept.loss = tf.keep(loss);
-          return tf.sum(loss) as tf.Scalar;
-        }),
-      ),
-    );
+    const kept = optimizer.step(() => {
+      const logp = tf.sum(tokenLogProbs(policy.apply(prompts, tokens), tokens), 2);
+      const loss = tf.neg(tf.mean(tf.mul(scored.advantage, logp), 1)); // [P]
+      return { loss, metrics: { 'loss/policy': loss } };
+    });
     tf.dispose([prompts, gumbelMix, opponents, gumbel, tokens, scored.advantage]);
     mark('update');
     return finish(iteration, {
       ...scored.stats,
-      'loss/policy': kept.loss!,
+      'loss/policy': kept['loss/policy'],
       'nash/tau': tf.clone(tau),
       // PG has no mirror-descent η: its step size is Adam's learning rate.
       'nash/eta': tf.fill([P], hp.lr),

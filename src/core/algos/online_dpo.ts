@@ -109,28 +109,23 @@ export function onlineDpoIteration(
     sequenceLogProb(policy, prompts, first, hp.loss, reference),
     sequenceLogProb(policy, prompts, second, hp.loss, reference),
   ]);
-  let parts: Record<string, tf.Tensor> = {};
-  const loss = state.optimizer.minimize(() =>
-    tf.tidy(() => {
-      const logp1 = sequenceLogProb(policy, prompts, first, hp.loss);
-      const logp2 = sequenceLogProb(policy, prompts, second, hp.loss);
-      // TRL's torch.where(chosen_mask, ·, ·) as a mix with the 0/1 label w.
-      const pick = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(firstWins, a), tf.mul(tf.sub(1, firstWins), b));
-      const objective = preferenceObjective(hp.loss, state.beta, pick(logp1, logp2), pick(ref1, ref2), pick(logp2, logp1), pick(ref2, ref1));
-      let total = objective.loss;
-      const metrics = { ...objective.metrics };
-      if (hp.id === 'xpo') {
-        // α·Σ_t log π_θ(ỹ): summed over tokens whatever the loss (TRL), so undo IPO's per-token mean.
-        const logpTilde = hp.loss === 'ipo' ? tf.mul(logp2, T) : logp2;
-        const exploration = perMember(tf.mul(hp.alpha, logpTilde));
-        total = tf.add(total, exploration);
-        metrics['loss/xpo'] = exploration;
-      }
-      parts = Object.fromEntries(Object.entries(metrics).map(([k, t]) => [k, tf.keep(t)]));
-      return tf.sum(total) as tf.Scalar;
-    }),
-  );
-  loss.dispose();
+  const parts = state.optimizer.step(() => {
+    const logp1 = sequenceLogProb(policy, prompts, first, hp.loss);
+    const logp2 = sequenceLogProb(policy, prompts, second, hp.loss);
+    // TRL's torch.where(chosen_mask, ·, ·) as a mix with the 0/1 label w.
+    const pick = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(firstWins, a), tf.mul(tf.sub(1, firstWins), b));
+    const objective = preferenceObjective(hp.loss, state.beta, pick(logp1, logp2), pick(ref1, ref2), pick(logp2, logp1), pick(ref2, ref1));
+    let total = objective.loss;
+    const metrics = { ...objective.metrics };
+    if (hp.id === 'xpo') {
+      // α·Σ_t log π_θ(ỹ): summed over tokens whatever the loss (TRL), so undo IPO's per-token mean.
+      const logpTilde = hp.loss === 'ipo' ? tf.mul(logp2, T) : logp2;
+      const exploration = perMember(tf.mul(hp.alpha, logpTilde));
+      total = tf.add(total, exploration);
+      metrics['loss/xpo'] = exploration;
+    }
+    return { loss: total, metrics };
+  });
   const metrics: Record<string, tf.Tensor> = { ...parts, 'dpo/beta': tf.clone(state.beta), 'judge/first_wins': perMember(firstWins) };
   tf.dispose([prompts, first, second, firstWins, ref1, ref2]);
   mark('update');

@@ -107,25 +107,18 @@ export function ppoIteration(
   const epochRngs = streams(pop, `ppo/${iteration}/minibatches`);
   for (let epoch = 0; epoch < hp.epochs; epoch++) {
     for (const rows of epochRows(epochRngs, hp.batchSize, hp.minibatches)) {
-      const parts: Record<string, tf.Tensor> = {};
-      const loss = state.optimizer.minimize(() =>
-        tf.tidy(() => {
-          const x = takeRows(prompts, rows, P);
-          const y = takeRows(tokens, rows, P);
-          const logp = tokenLogProbs(policy.apply(x, y), y);
-          const pg = ppoPolicyLoss(logp, takeRows(rollout.logpOld, rows, P), takeRows(rollout.A, rows, P), hp.clipRange);
-          const values = tf.squeeze(state.value.apply(x, y), [3]);
-          const vl = ppoValueLoss(values, takeRows(rollout.valuesOld, rows, P), takeRows(rollout.returns, rows, P), hp.clipRangeValue);
-          Object.assign(parts, {
-            'loss/policy': tf.keep(pg.loss),
-            'loss/value': tf.keep(vl),
-            'ppo/clipfrac': tf.keep(pg.clipfrac),
-            'ppo/approx_kl': tf.keep(pg.approxKl),
-          });
-          return tf.sum(tf.add(pg.loss, tf.mul(hp.vfCoef, vl))) as tf.Scalar;
-        }),
-      );
-      loss.dispose();
+      const parts = state.optimizer.step(() => {
+        const x = takeRows(prompts, rows, P);
+        const y = takeRows(tokens, rows, P);
+        const logp = tokenLogProbs(policy.apply(x, y), y);
+        const pg = ppoPolicyLoss(logp, takeRows(rollout.logpOld, rows, P), takeRows(rollout.A, rows, P), hp.clipRange);
+        const values = tf.squeeze(state.value.apply(x, y), [3]);
+        const vl = ppoValueLoss(values, takeRows(rollout.valuesOld, rows, P), takeRows(rollout.returns, rows, P), hp.clipRangeValue);
+        return {
+          loss: tf.add(pg.loss, tf.mul(hp.vfCoef, vl)),
+          metrics: { 'loss/policy': pg.loss, 'loss/value': vl, 'ppo/clipfrac': pg.clipfrac, 'ppo/approx_kl': pg.approxKl },
+        };
+      });
       rows.dispose();
       updates.add(parts);
     }

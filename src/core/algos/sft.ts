@@ -66,11 +66,7 @@ export async function trainSft(
     for (let step = 1; step <= steps; step++) {
       await checkpoint(signal);
       const rows = drawMinibatch(rngs, demos, mb);
-      tf.dispose(
-        optimizer.minimize(() =>
-          tf.tidy(() => tf.sum(sequenceNll(policy, takeRows(data.prompts, rows, pop.P), takeRows(data.tokens, rows, pop.P)))),
-        ),
-      );
+      optimizer.step(() => ({ loss: sequenceNll(policy, takeRows(data.prompts, rows, pop.P), takeRows(data.tokens, rows, pop.P)) }));
       rows.dispose();
       if (step % every === 0 || step === steps) await report(step);
     }

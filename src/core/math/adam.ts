@@ -28,6 +28,24 @@ export class PopulationAdam {
     this.lr = tf.tensor1d(lr);
   }
 
+  /**
+   * One step on Σ_p loss_p, the members' losses [P] from `objective`, which may also return
+   * per-member metrics of this same (pre-update) pass: those are returned, owned by the caller.
+   * Every method's update is one call of this.
+   */
+  step(objective: () => { loss: tf.Tensor; metrics?: Record<string, tf.Tensor> }): Record<string, tf.Tensor> {
+    let kept: Record<string, tf.Tensor> = {};
+    const total = this.minimize(() =>
+      tf.tidy(() => {
+        const { loss, metrics = {} } = objective();
+        kept = Object.fromEntries(Object.entries(metrics).map(([k, t]) => [k, tf.keep(t)]));
+        return tf.sum(loss) as tf.Scalar;
+      }),
+    );
+    total.dispose();
+    return kept;
+  }
+
   /** Minimises the scalar `loss()`; returns it (caller disposes). */
   minimize(loss: () => tf.Scalar): tf.Scalar {
     const { value, grads } = tf.variableGrads(loss, this.params);
