@@ -15,4 +15,18 @@ describe('PopulationAdam', () => {
     adam.dispose();
     tf.dispose([w, unused]);
   });
+
+  it('step: minimises the sum of the members’ losses and returns the metrics of the pass before the update', async () => {
+    // loss_p = w_p²: members move by −lr·sign(w_p); the returned metric is w as it was, (2, −3), not as it became.
+    const w = variableFrom(tf.tensor1d([2, -3]));
+    const adam = new PopulationAdam([w], [0.5, 0.5]);
+    const count = tf.memory().numTensors;
+    const metrics = adam.step(() => ({ loss: tf.square(w), metrics: { 'w/before': tf.mul(w, 1) } }));
+    expect(tf.memory().numTensors).toBe(count + 1); // only the returned metric survives
+    expect(Array.from(await metrics['w/before'].data())).toEqual([2, -3]);
+    expect(Array.from(await w.data())).toEqual([expect.closeTo(1.5, 6), expect.closeTo(-2.5, 6)]);
+    tf.dispose(metrics['w/before']);
+    adam.dispose();
+    w.dispose();
+  });
 });
