@@ -20,23 +20,19 @@ declare global {
   }
 }
 
-async function run(options: BenchOptions): Promise<BenchRow[]> {
+/** Runs `fn` on a fresh training worker, terminated afterwards. */
+async function withWorker<T>(fn: (client: WorkerEngineClient) => Promise<T>): Promise<T> {
   const client = new WorkerEngineClient();
   try {
-    return await measure(client, 'browser', options, () => performance.now());
+    return await fn(client);
   } finally {
     client.dispose();
   }
 }
 
-async function first(backend: BackendChoice): Promise<FirstRow[]> {
-  const client = new WorkerEngineClient();
-  try {
-    return await measureFirstIterations(client, 'browser', backend, () => performance.now());
-  } finally {
-    client.dispose();
-  }
-}
+const now = () => performance.now();
+const run = (options: BenchOptions) => withWorker((client) => measure(client, 'browser', options, now));
+const first = (backend: BackendChoice) => withWorker((client) => measureFirstIterations(client, 'browser', backend, now));
 
 window.__bench = { run, first };
 

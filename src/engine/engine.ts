@@ -282,7 +282,7 @@ export class LocalEngine implements LabEngine {
       if (!bad) continue;
       const label = this.experiment?.info.members[index]?.label ?? `member ${index}`;
       const message = `Training diverged (NaN) at iteration ${result.iteration}: lower the learning rate (${label}: ${bad[0]} = ${bad[1]}).`;
-      this.emit({ type: 'error', error: { name: 'DivergenceError', message } }, this.run);
+      this.emit({ type: 'error', error: { name: 'DivergenceError', message } });
       this.setStatus('error');
       return true;
     }
