@@ -9,10 +9,14 @@ import '@tensorflow/tfjs';
 import { variableFrom } from '../models/init';
 
 export class PopulationAdam {
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  /** First and second moments of every parameter, flattened per member into one [P, n] buffer each. */
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
+  /** Each parameter's width in the flat buffers (its size per member). */
+  private readonly widths: number[];
   private t = 0;
-  private readonly lr: tf.Tensor1D;
+  /** Per-member learning rate as a column [P, 1]. */
+  private readonly lr: tf.Tensor2D;
   /** Multiplies every member's learning rate (a schedule's current factor). */
   scale = 1;
 
@@ -23,9 +27,12 @@ export class PopulationAdam {
     private readonly beta2 = 0.999,
     private readonly eps = 1e-8,
   ) {
-    this.m = params.map((p) => variableFrom(tf.zerosLike(p), false));
-    this.v = params.map((p) => variableFrom(tf.zerosLike(p), false));
-    this.lr = tf.tensor1d(lr);
+    const P = lr.length;
+    this.widths = params.map((p) => p.size / P);
+    const n = this.widths.reduce((a, b) => a + b, 0);
+    this.m = variableFrom(tf.zeros([P, n]), false);
+    this.v = variableFrom(tf.zeros([P, n]), false);
+    this.lr = tf.tensor2d(lr, [P, 1]);
   }
 
   /**
@@ -54,28 +61,36 @@ export class PopulationAdam {
     return value;
   }
 
-  /** One Adam step with the given gradients (aligned with `params`). */
+  /**
+   * One Adam step with the given gradients (aligned with `params`). The update runs once on
+   * the flat [P, n] buffers, a dozen kernels whatever the number of parameters (per-parameter
+   * updates cost a dozen kernels each). A parameter the loss does not reach (e.g. the token
+   * embedding of a one-token transformer, which reads only the prompt) has no gradient: it
+   * counts as zero, and with m = v = 0 its step is exactly 0, so it stays.
+   */
   apply(grads: (tf.Tensor | null | undefined)[]): void {
     this.t += 1;
     const c1 = 1 - this.beta1 ** this.t;
     const c2 = 1 - this.beta2 ** this.t;
+    const P = this.lr.shape[0];
     tf.tidy(() => {
-      this.params.forEach((p, i) => {
+      const columns = this.params.map((p, i) => {
         const g = grads[i];
-        // A parameter the loss does not reach has no gradient (e.g. the token embedding of a one-token transformer, which reads only the prompt): it stays.
-        if (!g) return;
-        const m = tf.add(tf.mul(this.beta1, this.m[i]), tf.mul(1 - this.beta1, g));
-        const v = tf.add(tf.mul(this.beta2, this.v[i]), tf.mul(1 - this.beta2, tf.square(g)));
-        this.m[i].assign(m);
-        this.v[i].assign(v);
-        const lr = tf.reshape(this.lr, [p.shape[0], ...new Array(p.rank - 1).fill(1)]);
-        const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
-        p.assign(tf.sub(p, tf.mul(tf.mul(lr, this.scale), step)));
+        return g ? tf.reshape(g, [P, this.widths[i]]) : tf.zeros([P, this.widths[i]]);
       });
+      const g = columns.length > 1 ? tf.concat(columns, 1) : columns[0];
+      const m = tf.add(tf.mul(this.beta1, this.m), tf.mul(1 - this.beta1, g));
+      const v = tf.add(tf.mul(this.beta2, this.v), tf.mul(1 - this.beta2, tf.square(g)));
+      this.m.assign(m);
+      this.v.assign(v);
+      const step = tf.div(tf.div(m, c1), tf.add(tf.sqrt(tf.div(v, c2)), this.eps));
+      const delta = tf.mul(tf.mul(this.lr, this.scale), step);
+      const parts = this.params.length > 1 ? tf.split(delta, this.widths, 1) : [delta];
+      this.params.forEach((p, i) => p.assign(tf.sub(p, tf.reshape(parts[i], p.shape))));
     });
   }
 
   dispose(): void {
-    tf.dispose([...this.m, ...this.v, this.lr]);
+    tf.dispose([this.m, this.v, this.lr]);
   }
 }
