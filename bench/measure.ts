@@ -27,12 +27,32 @@ export interface BenchRow {
   readbacksPerIteration: number;
   /** Kernels one iteration launches (tf.profile, exact evaluation off): machine-independent; Node only. */
   kernelsPerIteration?: number;
+  /** Of those, the ones that run work on the device (not a Reshape or Identity, which only relabel a buffer). */
+  dispatchesPerIteration?: number;
   /** Why the row has no numbers (backend unavailable, an error). */
   skipped?: string;
 }
 
+/** What `run` launched: every kernel, and those that dispatch work (see `countKernels`). */
+export interface KernelCount {
+  kernels: number;
+  dispatches: number;
+}
+
 /** Counts the kernels `run` launches (Node passes one built on tf.profile; in a page the worker is out of reach). */
-export type KernelCounter = (run: () => Promise<unknown>) => Promise<number>;
+export type KernelCounter = (run: () => Promise<unknown>) => Promise<KernelCount>;
+
+/**
+ * Kernels that only relabel a buffer on every tfjs backend (a new shape, or one more reference
+ * held by the autograd tape): no work reaches the device. A Cast to the same dtype is such a
+ * no-op too, but tf.profile does not tell it apart, so `dispatches` is an upper bound.
+ */
+export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity']);
+
+/** Kernel names (tf.profile's list) → counts. */
+export function countOf(names: readonly string[]): KernelCount {
+  return { kernels: names.length, dispatches: names.filter((n) => !VIEW_KERNELS.has(n)).length };
+}
 
 /** A β sweep of P members (P = 1: no sweep); preparation kept minimal, the method at its defaults. */
 export function benchConfig(P: number, iterations: number, task: string, evalEvery = 1): Config {
@@ -51,7 +71,7 @@ export function benchConfig(P: number, iterations: number, task: string, evalEve
   });
 }
 
-const median = (xs: number[]) => {
+export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
@@ -81,14 +101,17 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
         readbacks.push(result.readbacks);
       }
       const m = median(ms);
-      let kernelsPerIteration: number | undefined;
+      let count: KernelCount | undefined;
       if (countKernels) {
         // Iteration 2 of a run that evaluates exactly only at its first and last iterations.
         await engine.load(benchConfig(P, 3, options.task, 1000));
         await engine.step();
-        kernelsPerIteration = await countKernels(() => engine.step());
+        count = await countKernels(() => engine.step());
       }
-      rows.push({ env, backend: options.backend, label: info.label, P, msPerIteration: m, iterationsPerSecond: 1000 / m, readbacksPerIteration: median(readbacks), kernelsPerIteration });
+      rows.push({
+        env, backend: options.backend, label: info.label, P, msPerIteration: m, iterationsPerSecond: 1000 / m, readbacksPerIteration: median(readbacks),
+        kernelsPerIteration: count?.kernels, dispatchesPerIteration: count?.dispatches,
+      });
     } catch (error) {
       rows.push(skip(info.label, P, error instanceof Error ? error.message : String(error)));
     }
@@ -158,16 +181,18 @@ export function formatFirstTable(rows: FirstRow[]): string {
 
 /** A markdown table of rows (skipped rows say why). */
 export function formatTable(rows: BenchRow[]): string {
-  const head = ['env', 'backend', 'P', 'ms/iter', 'iter/s', 'readbacks/iter', 'kernels/iter'];
+  const head = ['env', 'backend', 'P', 'ms/iter', 'iter/s', 'readbacks/iter', 'kernels/iter', 'dispatches/iter'];
+  const count = (n?: number) => (n === undefined ? '—' : String(n));
   const body = rows.map((r) =>
     r.skipped
-      ? [r.env, r.label === '—' ? r.backend : r.label, String(r.P), `skipped: ${r.skipped.slice(0, 90)}`, '', '', '']
-      : [r.env, r.label, String(r.P), r.msPerIteration.toFixed(1), r.iterationsPerSecond.toFixed(2), String(r.readbacksPerIteration), r.kernelsPerIteration === undefined ? '—' : String(r.kernelsPerIteration)],
+      ? [r.env, r.label === '—' ? r.backend : r.label, String(r.P), `skipped: ${r.skipped.slice(0, 90)}`, '', '', '', '']
+      : [r.env, r.label, String(r.P), r.msPerIteration.toFixed(1), r.iterationsPerSecond.toFixed(2), String(r.readbacksPerIteration), count(r.kernelsPerIteration), count(r.dispatchesPerIteration)],
   );
   return markdown(head, body);
 }
 
-function markdown(head: string[], body: string[][]): string {
+/** A markdown table: header cells, then rows of cells, padded to line up. */
+export function markdown(head: string[], body: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   return [fmt(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(fmt)].join('\n');

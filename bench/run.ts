@@ -19,7 +19,8 @@ import { quietTfjsLogs } from '../src/engine/backend';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendChoice, BackendName } from '../src/engine/protocol';
 import * as tf from '@tensorflow/tfjs-core';
-import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow, type KernelCounter } from './measure';
+import { formatCoreTable, judgeRows, methodRows, ppoRows, torchReference, withTorch } from './core';
+import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow, type KernelCounter, countOf } from './measure';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -31,10 +32,12 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     env: { type: 'string', default: 'all' },
     task: { type: 'string', default: 'bandit' },
+    core: { type: 'boolean', default: true },
   },
+  allowNegative: true,
 });
 if (!['node', 'browser', 'all'].includes(values.env)) {
-  console.error('usage: npm run bench -- [--quick] [--env node|browser|all] [--task bandit|helpful|sorting|cycle]');
+  console.error('usage: npm run bench -- [--quick] [--env node|browser|all] [--task bandit|helpful|sorting|cycle] [--no-core]');
   process.exit(2);
 }
 const base = {
@@ -48,7 +51,7 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 const firstRows: FirstRow[] = [];
 
 /** Kernels launched in this thread while `run` runs (the LocalEngine trains in-thread in Node). */
-const countKernels: KernelCounter = async (run) => (await tf.profile(async () => void (await run()))).kernels.length;
+const countKernels: KernelCounter = async (run) => countOf((await tf.profile(async () => void (await run()))).kernels.map((k) => k.name));
 
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();
@@ -171,8 +174,29 @@ async function browserRows(): Promise<BenchRow[]> {
   return rows;
 }
 
+/** The side-by-side table: the core on WASM in Node against PyTorch on one CPU thread. */
+async function coreTable(): Promise<string> {
+  quietTfjsLogs();
+  const options = { ...base, backend: 'wasm' as BackendName, countKernels };
+  log('core: PPO on bandit and helpful…');
+  const rows = await ppoRows(options);
+  log('core: judge step…');
+  rows.push(...(await judgeRows(options)));
+  log('core: every method…');
+  rows.push(...(await methodRows({ ...options, populations: [1] }, 'bandit')));
+  if (!values.quick) rows.push(...(await methodRows({ ...options, populations: [1] }, 'helpful')));
+  log('core: PyTorch reference…');
+  const torch = torchReference(base.populations, base.warmup, base.measured);
+  return formatCoreTable(withTorch(rows, torch), 'WASM');
+}
+
 const started = performance.now();
+const core = values.core && values.env !== 'browser' ? await coreTable() : null;
 const rows = [...(values.env !== 'browser' ? await nodeRows() : []), ...(values.env !== 'node' ? await browserRows() : [])];
+if (core) {
+  console.log(`The core in Node on WASM beside PyTorch 1 thread (bench/torch_reference.py); median of ${base.measured} after ${base.warmup} warmup; kernels and dispatches per iteration from tf.profile (dispatches leave out Reshape and Identity, which only relabel a buffer).\n`);
+  console.log(`${core}\n`);
+}
 console.log(`PPO iteration, task ${base.task}, β sweep of P members; median of ${base.measured} after ${base.warmup} warmup.\n`);
 console.log(formatTable(rows));
 if (firstRows.length) {

@@ -8,6 +8,7 @@ import { checkpoint } from '../cancel';
 import { PopulationAdam } from '../math/adam';
 import { bradleyTerryLoss } from '../math/losses';
 import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
+import type { Rng } from '../rng';
 import type { Metrics } from '../types';
 import type { Feedback, PairTensors } from './feedback';
 
@@ -39,8 +40,7 @@ export async function trainJudge(
   const rngs = streams(pop, `${opts.name}/batches`);
   const mb = Math.min(opts.batchSize, nTrain);
   const every = Math.max(1, Math.floor(opts.steps / 20));
-  const zero = tf.zeros([pop.P, 1]);
-  const loss = (d: PairTensors): tf.Tensor => bradleyTerryLoss(margin(d.prompts, d.chosen, d.rejected), zero);
+  const loss = (d: PairTensors): tf.Tensor => judgeLoss(margin, d);
   // A tie (e.g. the same response twice, common on small tasks) counts as half right.
   const accuracy = (d: PairTensors): tf.Tensor =>
     tf.tidy(() => {
@@ -63,16 +63,26 @@ export async function trainJudge(
     await report(0);
     for (let step = 1; step <= opts.steps; step++) {
       await checkpoint(signal);
-      const rows = drawMinibatch(rngs, nTrain, mb);
-      const batch = (t: tf.Tensor) => takeRows(t, rows, pop.P);
-      optimizer.step(() => ({ loss: loss({ prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) }) }));
-      rows.dispose();
+      judgeStep(optimizer, margin, train, rngs, mb);
       if (step % every === 0 || step === opts.steps) await report(step);
     }
   } finally {
     optimizer.dispose();
-    zero.dispose();
     tf.dispose(Object.values(sample).flatMap((d) => [d.prompts, d.chosen, d.rejected]));
   }
   return metrics;
+}
+
+/** −log σ(margin) per member [P] on labelled pairs (a Bradley–Terry loss against a zero margin). */
+export function judgeLoss(margin: Margin, d: PairTensors): tf.Tensor {
+  return tf.tidy(() => bradleyTerryLoss(margin(d.prompts, d.chosen, d.rejected), tf.scalar(0)));
+}
+
+/** One Adam step of a judge on a fresh minibatch of `mb` training pairs per member. */
+export function judgeStep(optimizer: PopulationAdam, margin: Margin, train: PairTensors, rngs: readonly Rng[], mb: number): void {
+  const P = train.prompts.shape[0];
+  const rows = drawMinibatch(rngs, train.prompts.shape[1] as number, mb);
+  const batch = (t: tf.Tensor) => takeRows(t, rows, P);
+  optimizer.step(() => ({ loss: judgeLoss(margin, { prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) }) }));
+  rows.dispose();
 }

@@ -7,7 +7,7 @@ import { createRewardMlp, type RewardNet } from '../models/reward_mlp';
 import { streams, type Population } from '../population';
 import type { Metrics } from '../types';
 import type { Feedback } from './feedback';
-import { trainJudge } from './judge';
+import { trainJudge, type Margin } from './judge';
 
 export async function trainRewardModel(
   pop: Population,
@@ -17,12 +17,16 @@ export async function trainRewardModel(
 ): Promise<{ reward: RewardNet; metrics: Metrics[] }> {
   const { steps, lr, hidden, batchSize } = pop.config.rewardModel;
   const reward = createRewardMlp(pop.shape, hidden, streams(pop, 'rm/init'));
-  const margin = (x: tf.Tensor, w: tf.Tensor, l: tf.Tensor) => tf.tidy(() => tf.sub(reward.apply(x, w), reward.apply(x, l)));
   try {
-    const metrics = await trainJudge(pop, feedback, reward.params, margin, { name: 'rm', steps, lr, batchSize }, onProgress, signal);
+    const metrics = await trainJudge(pop, feedback, reward.params, rewardMargin(reward), { name: 'rm', steps, lr, batchSize }, onProgress, signal);
     return { reward, metrics };
   } catch (error) {
     reward.dispose(); // cancelled (or failed): no half-trained judge survives
     throw error;
   }
+}
+
+/** The judge's margin r_φ(x, y_w) − r_φ(x, y_l). */
+export function rewardMargin(reward: RewardNet): Margin {
+  return (x, w, l) => tf.tidy(() => tf.sub(reward.apply(x, w), reward.apply(x, l)));
 }

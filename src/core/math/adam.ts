@@ -74,7 +74,7 @@ export class PopulationAdam {
     const c2 = 1 - this.beta2 ** this.t;
     const P = this.lr.shape[0];
     tf.tidy(() => {
-      const columns = this.params.map((p, i) => {
+      const columns = this.params.map((_, i) => {
         const g = grads[i];
         return g ? tf.reshape(g, [P, this.widths[i]]) : tf.zeros([P, this.widths[i]]);
       });

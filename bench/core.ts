@@ -1,0 +1,167 @@
+/**
+ * The core's cost, side by side with PyTorch (issue 12): in Node on one backend, the PPO
+ * iteration on the bandit (tabular) and helpful (transformer) for P = 1/4/16, one
+ * Bradley–Terry judge step, and one iteration of every method; kernels and device dispatches
+ * per iteration (tf.profile), ms per iteration, and bench/torch_reference.py's ms for the same
+ * computation, run by the same `npm run bench` when python3 can import torch.
+ */
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseConfig } from '../src/core/config';
+import { METHOD_INFO } from '../src/core/method_info';
+import { PopulationAdam } from '../src/core/math/adam';
+import { judgeStep } from '../src/core/algos/judge';
+import { rewardMargin } from '../src/core/algos/reward_model';
+import { createRewardMlp } from '../src/core/models/reward_mlp';
+import { createPopulation, streams } from '../src/core/population';
+import type { MethodId } from '../src/core/config';
+import { LocalEngine } from '../src/engine/engine';
+import type { BackendName } from '../src/engine/protocol';
+import { benchConfig, markdown, measure, median, type KernelCount, type KernelCounter } from './measure';
+
+export interface CoreRow {
+  what: string;
+  task: string;
+  P: number;
+  ms: number;
+  count?: KernelCount;
+  /** PyTorch's ms for the same computation, or why there is none. */
+  torch?: number | string;
+  skipped?: string;
+}
+
+export interface CoreOptions {
+  backend: BackendName;
+  populations: number[];
+  warmup: number;
+  measured: number;
+  countKernels: KernelCounter;
+}
+
+/** The PPO iteration (the Node bench rows' measurement) on bandit and helpful. */
+export async function ppoRows(o: CoreOptions): Promise<CoreRow[]> {
+  const rows: CoreRow[] = [];
+  for (const task of ['bandit', 'helpful']) {
+    const engine = new LocalEngine({ env: 'node' });
+    try {
+      const measured = await measure(engine, 'node', { ...o, task }, () => performance.now(), o.countKernels);
+      for (const r of measured) {
+        rows.push({
+          what: 'PPO iteration', task, P: r.P, ms: r.msPerIteration, skipped: r.skipped,
+          count: r.kernelsPerIteration === undefined ? undefined : { kernels: r.kernelsPerIteration, dispatches: r.dispatchesPerIteration ?? NaN },
+        });
+      }
+    } finally {
+      engine.dispose();
+    }
+  }
+  return rows;
+}
+
+/** One Adam step of the Bradley–Terry reward model at the bandit's sizes, batch 256 (the judge trainer's own step). */
+export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
+  await tf.setBackend(o.backend);
+  const rows: CoreRow[] = [];
+  for (const P of o.populations) {
+    const pop = createPopulation(benchConfig(P, 1, 'bandit'));
+    const reward = createRewardMlp(pop.shape, 32, streams(pop, 'bench/rm'));
+    const n = 2048;
+    const rng = streams(pop, 'bench/pairs');
+    const ints = (max: number, per: number) => {
+      const out = new Int32Array(P * per);
+      rng.forEach((r, p) => { for (let i = 0; i < per; i++) out[p * per + i] = r.int(max); });
+      return out;
+    };
+    const { nPrompts, V, T } = pop.shape;
+    const train = { prompts: tf.tensor2d(ints(nPrompts, n), [P, n], 'int32'), chosen: tf.tensor3d(ints(V, n * T), [P, n, T], 'int32'), rejected: tf.tensor3d(ints(V, n * T), [P, n, T], 'int32') };
+    const optimizer = new PopulationAdam(reward.params, pop.members.map(() => 0.01));
+    const margin = rewardMargin(reward);
+    const batchRngs = streams(pop, 'bench/batches');
+    const step = async () => {
+      judgeStep(optimizer, margin, train, batchRngs, 256);
+      await reward.params[0].data(); // wait for the device, as a reading step would
+    };
+    const ms: number[] = [];
+    for (let i = 0; i < o.warmup * 5; i++) await step();
+    for (let i = 0; i < o.measured * 5; i++) {
+      const t0 = performance.now();
+      await step();
+      ms.push(performance.now() - t0);
+    }
+    const count = await o.countKernels(() => step());
+    rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms: median(ms), count: { kernels: count.kernels, dispatches: count.dispatches } });
+    optimizer.dispose();
+    reward.dispose();
+    tf.dispose(Object.values(train));
+  }
+  return rows;
+}
+
+/** One iteration of every method at P = 1 on `task`, at the methods' defaults (iteration 2, exact evaluation off). */
+export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[]> {
+  const rows: CoreRow[] = [];
+  const engine = new LocalEngine({ env: 'node' });
+  try {
+    await engine.init(o.backend);
+    for (const id of Object.keys(METHOD_INFO) as MethodId[]) {
+      // Room for the counted step, warmup and measured steps, with exact evaluation only at the first and last.
+      const base = benchConfig(1, o.warmup + o.measured + 3, task, 1000);
+      try {
+        await engine.load(parseConfig({ ...base, method: { id } }));
+        await engine.step();
+        const count = await o.countKernels(() => engine.step());
+        const ms: number[] = [];
+        for (let i = 0; i < o.warmup; i++) await engine.step();
+        for (let i = 0; i < o.measured; i++) {
+          const t0 = performance.now();
+          await engine.step();
+          ms.push(performance.now() - t0);
+        }
+        rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms: median(ms), count });
+      } catch (error) {
+        rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms: NaN, skipped: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  } finally {
+    engine.dispose();
+  }
+  return rows;
+}
+
+/** bench/torch_reference.py's medians keyed `what/task/P`, or why there are none. */
+export function torchReference(populations: number[], warmup: number, measured: number): Map<string, number> | string {
+  const script = join(import.meta.dirname, 'torch_reference.py');
+  const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+  if (!python) return 'skipped: python3 cannot import torch (apt-get install -y python3-torch)';
+  const result = spawnSync(python, [script, '--populations', populations.join(','), '--warmup', String(warmup), '--measured', String(measured)], { encoding: 'utf8' });
+  if (result.status !== 0) return `skipped: torch_reference.py failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`;
+  const out = new Map<string, number>();
+  for (const line of result.stdout.trim().split('\n')) {
+    const { what, task, P, ms } = JSON.parse(line) as { what: string; task: string; P: number; ms: number };
+    out.set(`${what}/${task}/${P}`, ms);
+  }
+  return out;
+}
+
+/** Attaches PyTorch's figure to the PPO and judge rows. */
+export function withTorch(rows: CoreRow[], torch: Map<string, number> | string): CoreRow[] {
+  const key = (r: CoreRow) => (r.what === 'PPO iteration' ? 'ppo' : r.what.startsWith('judge') ? 'judge' : null);
+  return rows.map((r) => {
+    const what = key(r);
+    if (!what) return r;
+    return { ...r, torch: typeof torch === 'string' ? torch : torch.get(`${what}/${r.task}/${r.P}`) ?? 'not measured' };
+  });
+}
+
+/** A markdown table of core rows: the lab's figures, PyTorch's, and their ratio. */
+export function formatCoreTable(rows: CoreRow[], backend: string): string {
+  const head = ['computation', 'task', 'P', `${backend} ms`, 'kernels', 'dispatches', 'PyTorch ms (1 thread)', 'lab ÷ PyTorch'];
+  const body = rows.map((r) => {
+    if (r.skipped) return [r.what, r.task, String(r.P), `skipped: ${r.skipped.slice(0, 80)}`, '', '', '', ''];
+    const torch = typeof r.torch === 'number' ? r.torch.toFixed(1) : r.torch === undefined ? '—' : r.torch;
+    const ratio = typeof r.torch === 'number' ? `${(r.ms / r.torch).toFixed(2)}×` : '—';
+    return [r.what, r.task, String(r.P), r.ms.toFixed(1), String(r.count?.kernels ?? '—'), String(r.count?.dispatches ?? '—'), torch, ratio];
+  });
+  return markdown(head, body);
+}
