@@ -27,7 +27,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { CohHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
-import { tokenLogProbs } from '../math/logprobs';
+import { sequenceNll } from '../math/logprobs';
 import { sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { createTabularNet } from '../models/tabular';
@@ -107,7 +107,7 @@ export function hindsightNll(
 ): { loss: tf.Tensor; good: tf.Tensor; bad: tf.Tensor } {
   return tf.tidy(() => {
     const nll = (f: FeedbackToken, tokens: tf.Tensor, mask: tf.Tensor | null) =>
-      tf.neg(tf.mean(tf.sum(tokenLogProbs(conditionedOn(net, f, nPrompts).apply(pairs.prompts, tokens, undefined, mask ?? undefined), tokens), 2), 1));
+      sequenceNll(conditionedOn(net, f, nPrompts), pairs.prompts, tokens, mask ?? undefined);
     const good = nll('good', pairs.chosen, keep.good);
     const bad = nll('bad', pairs.rejected, keep.bad);
     return { loss: tf.div(tf.add(good, bad), 2), good, bad };

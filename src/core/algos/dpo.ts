@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DpoHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
-import { tokenLogProbs } from '../math/logprobs';
+import { sequenceLogProb } from '../math/logprobs';
 import { logRatioMargin, preferenceLoss, rankAccuracy, rewardMargin, type PreferenceLossKind } from '../math/preference_losses';
 import type { SeqNet } from '../models/seq_net';
 import { streams } from '../population';
@@ -29,13 +29,24 @@ import { perMember, policyStats, UpdateMeans, samplePolicy, type Method, type Me
 export const DPO_STAGES = ['batch', 'update', 'measure'] as const;
 
 /**
- * Sequence log-probability log π(y|x) [P, B] under `params` (default: the policy's own):
- * summed over tokens, or averaged for IPO (TRL's per-token normalisation).
+ * log π(y|x) [P, B] of both responses of each pair under `params` (default: the policy's own),
+ * in one forward pass over [y_a; y_b]: summed over tokens, or averaged for IPO (TRL's
+ * per-token normalisation).
  */
-export function sequenceLogProb(policy: SeqNet, prompts: tf.Tensor, tokens: tf.Tensor, kind: PreferenceLossKind, params?: readonly tf.Tensor[]): tf.Tensor {
+export function pairLogProbs(
+  policy: SeqNet,
+  prompts: tf.Tensor,
+  a: tf.Tensor,
+  b: tf.Tensor,
+  kind: PreferenceLossKind,
+  params?: readonly tf.Tensor[],
+): [tf.Tensor, tf.Tensor] {
   return tf.tidy(() => {
-    const logp = tf.sum(tokenLogProbs(policy.apply(prompts, tokens, params), tokens), 2);
-    return kind === 'ipo' ? tf.div(logp, tokens.shape[2] as number) : logp;
+    const [, B, T] = a.shape;
+    const both = sequenceLogProb(policy, tf.concat([prompts, prompts], 1), tf.concat([a, b], 1), params);
+    const logp = kind === 'ipo' ? tf.div(both, T) : both;
+    const [la, lb] = tf.split(logp, [B, B], 1);
+    return [la, lb] as [tf.Tensor, tf.Tensor];
   });
 }
 
@@ -107,21 +118,12 @@ export function dpoIteration(
   const updates = new UpdateMeans();
   for (const { prompts, chosen, rejected } of batches) {
     // π_ref is frozen: its log-probabilities stay outside the gradient tape.
-    const [refChosen, refRejected] = tf.tidy(() => [
-      sequenceLogProb(policy, prompts, chosen, hp.loss, reference),
-      sequenceLogProb(policy, prompts, rejected, hp.loss, reference),
-    ]);
+    const [refChosen, refRejected] = pairLogProbs(policy, prompts, chosen, rejected, hp.loss, reference);
     updates.add(
-      state.optimizer.step(() =>
-        preferenceObjective(
-          hp.loss,
-          state.beta,
-          sequenceLogProb(policy, prompts, chosen, hp.loss),
-          refChosen,
-          sequenceLogProb(policy, prompts, rejected, hp.loss),
-          refRejected,
-        ),
-      ),
+      state.optimizer.step(() => {
+        const [logpChosen, logpRejected] = pairLogProbs(policy, prompts, chosen, rejected, hp.loss);
+        return preferenceObjective(hp.loss, state.beta, logpChosen, refChosen, logpRejected, refRejected);
+      }),
     );
     tf.dispose([prompts, chosen, rejected, refChosen, refRejected]);
   }

@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ExpertIterationHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
 import { streams } from '../population';
-import { sequenceNll } from './sft';
+import { sequenceNll } from '../math/logprobs';
 import { bestOfCandidates } from './best_of_n';
 import { perMember, policyStats, type Method, type MethodContext, type MethodOutput } from './method';
 

@@ -30,7 +30,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { NASH_MP_ETA, type NashMdHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
-import { tokenLogProbs } from '../math/logprobs';
+import { sequenceLogProb } from '../math/logprobs';
 import { variableFrom } from '../models/init';
 import { sampleAutoregressive, sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
@@ -233,8 +233,8 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
     // preference: A = P_ψ(y ≻ y') − ½ − τ·log(π_θ(y)/π_ref(y)), fixed during the update.
     const scored = tf.tidy(() => {
       const pref = tf.sigmoid(judge.logit(prompts, tokens, opponents));
-      const logp = tf.sum(tokenLogProbs(policy.apply(prompts, tokens), tokens), 2);
-      const logpRef = tf.sum(tokenLogProbs(policy.apply(prompts, tokens, reference), tokens), 2);
+      const logp = sequenceLogProb(policy, prompts, tokens);
+      const logpRef = sequenceLogProb(policy, prompts, tokens, reference);
       const logRatio = tf.sub(logp, logpRef);
       const advantage = tf.sub(tf.sub(pref, 0.5), tf.mul(tauB, logRatio));
       return {
@@ -249,7 +249,7 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
     mark('preference');
     // update: one Adam step on L = −mean(sg(A)·log π_θ(y)), per member.
     const kept = optimizer.step(() => {
-      const logp = tf.sum(tokenLogProbs(policy.apply(prompts, tokens), tokens), 2);
+      const logp = sequenceLogProb(policy, prompts, tokens);
       const loss = tf.neg(tf.mean(tf.mul(scored.advantage, logp), 1)); // [P]
       return { loss, metrics: { 'loss/policy': loss } };
     });

@@ -30,7 +30,7 @@ import { sampleTokens } from '../models/sample';
 import { drawGumbel, drawPrompts, streams } from '../population';
 import { labelPairs } from '../tasks/annotators';
 import type { Metrics } from '../types';
-import { narrateMeasure, narrateUpdate, preferenceObjective, sequenceLogProb } from './dpo';
+import { narrateMeasure, narrateUpdate, pairLogProbs, preferenceObjective } from './dpo';
 import { perMember, policyStats, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const ONLINE_DPO_STAGES = ['sample', 'judge', 'update', 'measure'] as const;
@@ -105,13 +105,9 @@ export function onlineDpoIteration(
   mark('judge');
 
   // update: one Adam step on L_DPO (+ α·Σ log π_θ(ỹ) for XPO).
-  const [ref1, ref2] = tf.tidy(() => [
-    sequenceLogProb(policy, prompts, first, hp.loss, reference),
-    sequenceLogProb(policy, prompts, second, hp.loss, reference),
-  ]);
+  const [ref1, ref2] = pairLogProbs(policy, prompts, first, second, hp.loss, reference);
   const parts = state.optimizer.step(() => {
-    const logp1 = sequenceLogProb(policy, prompts, first, hp.loss);
-    const logp2 = sequenceLogProb(policy, prompts, second, hp.loss);
+    const [logp1, logp2] = pairLogProbs(policy, prompts, first, second, hp.loss);
     // TRL's torch.where(chosen_mask, ·, ·) as a mix with the 0/1 label w.
     const pick = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(firstWins, a), tf.mul(tf.sub(1, firstWins), b));
     const objective = preferenceObjective(hp.loss, state.beta, pick(logp1, logp2), pick(ref1, ref2), pick(logp2, logp1), pick(ref2, ref1));

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkpoint } from '../cancel';
 import { PopulationAdam } from '../math/adam';
-import { tokenLogProbs } from '../math/logprobs';
+import { sequenceNll } from '../math/logprobs';
 import type { SeqNet } from '../models/seq_net';
 import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
 import type { Metrics } from '../types';
@@ -30,11 +30,6 @@ export function demonstrations(pop: Population, D: number): { prompts: tf.Tensor
     }
   });
   return { prompts: tf.tensor2d(prompts, [pop.P, D], 'int32'), tokens: tf.tensor3d(tokens, [pop.P, D, T], 'int32') };
-}
-
-/** Per-member negative log-likelihood of whole responses, mean over the batch → [P]. */
-export function sequenceNll(policy: SeqNet, prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tokenLogProbs(policy.apply(prompts, tokens), tokens), 2), 1)));
 }
 
 /** Trains `policy` in place on demonstrations; reports NLL every few steps (one readback each). */

@@ -5,7 +5,7 @@
  * pool), and for small one-step tasks the worst-case win rate min_{y'} P(π ≻ y').
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { tokenLogProbs } from '../math/logprobs';
+import { sequenceLogProb } from '../math/logprobs';
 import type { RewardNet } from '../models/reward_mlp';
 import type { SeqNet } from '../models/seq_net';
 import type { Population } from '../population';
@@ -68,7 +68,7 @@ export async function createExactEvaluator(
     tf.reshape(tf.tensor2d(gold), [1, nPrompts, N]),
   ]);
   const logProbs = (params?: readonly tf.Tensor[], net: SeqNet = policy): tf.Tensor =>
-    tf.tidy(() => tf.reshape(tf.sum(tokenLogProbs(net.apply(prompts, tokens, params), tokens), 2), [P, nPrompts, N]));
+    tf.tidy(() => tf.reshape(sequenceLogProb(net, prompts, tokens, params), [P, nPrompts, N]));
   // π_ref and r_φ are frozen once the method starts: compute them, and the judgements that depend on them, once.
   const logRef = logProbs(reference);
   const proxy = tf.tidy(() => tf.reshape(reward.apply(prompts, tokens), [P, nPrompts, N]));

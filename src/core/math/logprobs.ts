@@ -1,13 +1,46 @@
-/** Log-probabilities of chosen tokens under per-position logits. */
+/** Log-probabilities of chosen tokens and of whole responses under per-position logits. */
 import * as tf from '@tensorflow/tfjs-core';
+import type { SeqNet } from '../models/seq_net';
 import { oneHotFloat } from './one_hot';
 
-/** logits [..., T, V], tokens [..., T] (int32) → log π(y_t | y_<t) [..., T]. */
+/**
+ * logits [..., T, V], tokens [..., T] (int32) → log π(y_t | y_<t) [..., T].
+ *
+ * Fused log-softmax-gather with its gradient written out, (onehot(y) − softmax(logits))·dy,
+ * instead of autograd through log-softmax, product and sum: the same numbers (the forward
+ * pass is the same ops; the backward pass is tfjs's log-softmax gradient applied to the
+ * one-hot upstream gradient) in a handful of kernels, with nothing kept on the tape but
+ * the log-probabilities themselves.
+ */
 export function tokenLogProbs(logits: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const V = logits.shape[logits.shape.length - 1];
-    // A one-hot product instead of a gather: differentiable and supported by every backend.
+  const V = logits.shape[logits.shape.length - 1];
+  const fused = tf.customGrad((z, save) => {
+    // A one-hot product instead of a gather: supported by every backend.
     const mask = oneHotFloat(tokens, V);
-    return tf.sum(tf.mul(tf.logSoftmax(logits), mask), -1);
+    const logpAll = tf.logSoftmax(z as tf.Tensor);
+    (save as tf.GradSaveFunc)([logpAll, mask]);
+    return {
+      value: tf.sum(tf.mul(logpAll, mask), -1),
+      gradFunc: (dy, [logpAllSaved, maskSaved]) => {
+        const up = tf.expandDims(dy, -1);
+        return tf.sub(tf.mul(up, maskSaved), tf.mul(tf.exp(logpAllSaved), up));
+      },
+    };
   });
+  return fused(logits);
+}
+
+/** log π(y | x) = Σ_t log π(y_t | x, y_<t): logits [..., T, V], tokens [..., T] → [...]. */
+export function sequenceLogProbs(logits: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sum(tokenLogProbs(logits, tokens), -1));
+}
+
+/** log π(y | x) of each response under `net` (with `params`, e.g. π_ref's): prompts [P, B], tokens [P, B, T] → [P, B]. */
+export function sequenceLogProb(net: SeqNet, prompts: tf.Tensor, tokens: tf.Tensor, params?: readonly tf.Tensor[], keep?: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => sequenceLogProbs(net.apply(prompts, tokens, params, keep), tokens));
+}
+
+/** Maximum-likelihood loss per member, −mean_b log π(y_b | x_b): prompts [P, B], tokens [P, B, T] → [P]. */
+export function sequenceNll(net: SeqNet, prompts: tf.Tensor, tokens: tf.Tensor, keep?: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.neg(tf.mean(sequenceLogProb(net, prompts, tokens, undefined, keep), 1)));
 }
