@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig } from './config';
 import { createExperiment } from './experiment';
+import { SCENARIOS } from './scenarios';
 
 describe('reward over-optimisation on the helpful task (Gao, Schulman, Hilton 2022)', () => {
-  it('with a small β, PPO keeps raising the proxy reward while the gold reward peaks and falls', async () => {
+  it('with a small β, PPO keeps raising the proxy reward while the gold reward peaks and falls (the scenario’s promise)', async () => {
     // The reward model sees per-position tokens only (it cannot see repetition, which gold
     // punishes) and over-fits 1 600 noisy pairs from π_ref: it is wrong in the tail that PPO
     // then exploits. Exact expectations (all 1 296 replies enumerated), so no sampling noise.
-    const config = defaultConfig({ task: { id: 'helpful' }, iterations: 20, sft: { steps: 150 }, preferenceModel: { steps: 10 }, method: { id: 'ppo', beta: 0.003 } });
+    // The same config the scenario loads: this is the scenario's promise. Which errors the
+    // reward model makes depends on its farm's pairs, so the exploit, and this test, hold
+    // while preparation keeps its numbers (PREPARATION_VERSION); PPO's own rounding moves
+    // where gold peaks, not whether it falls (gold falls ≈ 0.5 below its peak here).
+    const scenario = SCENARIOS.find((s) => s.id === 'overoptimization')!;
+    const config = scenario.config;
     const experiment = createExperiment(config);
     const gold: number[] = [];
     const proxy: number[] = [];

@@ -49,7 +49,7 @@ export const SCENARIOS: readonly Scenario[] = [
     reference: { label: 'Gao, Schulman, Hilton 2022: Scaling laws for reward model overoptimization', url: 'https://arxiv.org/abs/2210.10760' },
     config: {
       task: { id: 'helpful' },
-      iterations: 20,
+      iterations: 30,
       sft: { steps: 150 },
       preferenceModel: { steps: 10 },
       method: { id: 'ppo', beta: 0.003 },

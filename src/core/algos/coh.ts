@@ -71,10 +71,12 @@ const sameShape = (a: tf.Tensor, b: tf.Tensor): boolean => a.shape.length === b.
 /** π_θ(· | x, f) as an ordinary policy over prompts x: the view every metric and sampler reads. */
 export function conditionedOn(net: SeqNet, f: FeedbackToken, nPrompts: number): SeqNet {
   const offset = FEEDBACK.indexOf(f) * nPrompts;
+  const encode = (prompts: tf.Tensor, tokens: tf.Tensor) => tf.tidy(() => net.encode(tf.add(tf.cast(prompts, 'int32'), tf.scalar(offset, 'int32')), tokens));
   return {
     params: net.params,
-    apply: (prompts, tokens, params, keep) =>
-      tf.tidy(() => net.apply(tf.add(tf.cast(prompts, 'int32'), tf.scalar(offset, 'int32')), tokens, params, keep)),
+    encode,
+    applyEncoded: net.applyEncoded,
+    apply: (prompts, tokens, params, keep) => tf.tidy(() => net.applyEncoded(encode(prompts, tokens), params, keep)),
     dispose: () => {},
   };
 }

@@ -69,13 +69,15 @@ export function ppoIteration(
   gumbel.dispose();
   mark('sample');
 
+  // Policy and value read the same inputs (one kind of network): encoded once for the whole iteration.
+  const inputs = policy.encode(prompts, tokens);
   const rollout = tf.tidy(() => {
     // score: log-probabilities under π_old and π_ref, values, and r_φ(x, y).
-    const logits = policy.apply(prompts, tokens);
-    const logitsRef = policy.apply(prompts, tokens, reference);
+    const logits = policy.applyEncoded(inputs);
+    const logitsRef = policy.applyEncoded(inputs, reference);
     const logpOld = tokenLogProbs(logits, tokens);
     const logpRef = tokenLogProbs(logitsRef, tokens);
-    const valuesOld = tf.squeeze(state.value.apply(prompts, tokens), [3]);
+    const valuesOld = tf.squeeze(state.value.applyEncoded(inputs), [3]);
     const score = reward.apply(prompts, tokens);
     mark('score');
 
@@ -97,7 +99,9 @@ export function ppoIteration(
       'policy/entropy': perMember(tf.sum(entropy(logits), 2)),
       'value/explained_variance': explainedVariance(valuesOld, returns),
     };
-    return { logpOld, valuesOld, A, returns, stats };
+    // What each minibatch reads, per token, stacked so that a minibatch is one gather: [P, B, T, 4].
+    const perToken = tf.stack([logpOld, A, valuesOld, returns], 3);
+    return { perToken, stats };
   });
   mark('advantages');
 
@@ -108,12 +112,13 @@ export function ppoIteration(
   for (let epoch = 0; epoch < hp.epochs; epoch++) {
     for (const rows of epochRows(epochRngs, hp.batchSize, hp.minibatches)) {
       const parts = state.optimizer.step(() => {
-        const x = takeRows(prompts, rows, P);
+        const x = takeRows(inputs, rows, P);
         const y = takeRows(tokens, rows, P);
-        const logp = tokenLogProbs(policy.apply(x, y), y);
-        const pg = ppoPolicyLoss(logp, takeRows(rollout.logpOld, rows, P), takeRows(rollout.A, rows, P), hp.clipRange);
-        const values = tf.squeeze(state.value.apply(x, y), [3]);
-        const vl = ppoValueLoss(values, takeRows(rollout.valuesOld, rows, P), takeRows(rollout.returns, rows, P), hp.clipRangeValue);
+        const [logpOld, A, valuesOld, returns] = tf.unstack(takeRows(rollout.perToken, rows, P), 3);
+        const logp = tokenLogProbs(policy.applyEncoded(x), y);
+        const pg = ppoPolicyLoss(logp, logpOld, A, hp.clipRange);
+        const values = tf.squeeze(state.value.applyEncoded(x), [3]);
+        const vl = ppoValueLoss(values, valuesOld, returns, hp.clipRangeValue);
         return {
           loss: tf.add(pg.loss, tf.mul(hp.vfCoef, vl)),
           metrics: { 'loss/policy': pg.loss, 'loss/value': vl, 'ppo/clipfrac': pg.clipfrac, 'ppo/approx_kl': pg.approxKl },
@@ -134,7 +139,7 @@ export function ppoIteration(
     state.beta.assign(next);
     next.dispose();
   }
-  tf.dispose([rollout.logpOld, rollout.valuesOld, rollout.A, rollout.returns]);
+  tf.dispose([inputs, rollout.perToken]);
   mark('update');
   return { metrics, prompts, tokens };
 }

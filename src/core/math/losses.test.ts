@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs'; // registers the gradients (autograd is the reference here)
 import { describe, expect, it } from 'vitest';
 import { bradleyTerryLoss, explainedVariance, ppoPolicyLoss, ppoValueLoss } from './losses';
 
@@ -49,5 +50,42 @@ describe('explainedVariance', () => {
     const R = tf.tensor2d([[1, 2, 3, 4]]);
     expect(explainedVariance(R, R).dataSync()[0]).toBeCloseTo(1, 5);
     expect(explainedVariance(tf.fill([1, 4], 2.5), R).dataSync()[0]).toBeCloseTo(0, 5);
+  });
+});
+
+describe('the PPO losses’ written-out gradients', () => {
+  // Autograd through the plain formulas of eq. 7 and the clipped value loss is the reference.
+  const plainPolicy = (logp: tf.Tensor, logpOld: tf.Tensor, A: tf.Tensor, eps: number) => {
+    const ratio = tf.exp(tf.sub(logp, logpOld));
+    return tf.mean(tf.maximum(tf.mul(tf.neg(A), ratio), tf.mul(tf.neg(A), tf.clipByValue(ratio, 1 - eps, 1 + eps))), [1, 2]);
+  };
+  const plainValue = (v: tf.Tensor, vOld: tf.Tensor, R: tf.Tensor, eps: number) => {
+    const vClipped = tf.add(vOld, tf.clipByValue(tf.sub(v, vOld), -eps, eps));
+    return tf.mul(0.5, tf.mean(tf.maximum(tf.square(tf.sub(v, R)), tf.square(tf.sub(vClipped, R))), [1, 2]));
+  };
+  // Two members weighted differently (the upstream gradient is per member), every branch:
+  // ratios inside and outside the clip range, positive and negative advantages and errors.
+  const weights = tf.tensor1d([1, -3]);
+  const old = tf.tensor3d([[[0, 0.1, -0.2], [0.3, 0, 0]], [[0, 0, 0], [-0.1, 0.2, 0]]]);
+  const now = tf.tensor3d([[[0.5, 0.05, -0.6], [0.3, -0.4, 0.1]], [[0.1, 0.25, -0.3], [-0.1, 0.9, -0.05]]]);
+  const other = tf.tensor3d([[[1, -1, 2], [-0.5, 1, -2]], [[0.7, -0.2, 1], [1, -1, 0.3]]]);
+
+  it('∂L_pg/∂log π matches autograd through the formula, member by member', async () => {
+    const fused = tf.grad((lp: tf.Tensor) => tf.sum(tf.mul(weights, ppoPolicyLoss(lp, old, other, 0.2).loss)))(now);
+    const plain = tf.grad((lp: tf.Tensor) => tf.sum(tf.mul(weights, plainPolicy(lp, old, other, 0.2))))(now);
+    expect(Array.from(await fused.data()).map((x) => x.toFixed(6))).toEqual(Array.from(await plain.data()).map((x) => x.toFixed(6)));
+    expect(Array.from(await plain.data()).some((x) => x === 0)).toBe(true); // some clipped elements: the mask matters
+  });
+
+  it('∂L_v/∂V matches autograd through the formula, member by member', async () => {
+    const fused = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(weights, ppoValueLoss(v, old, other, 0.2))))(now);
+    const plain = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(weights, plainValue(v, old, other, 0.2))))(now);
+    expect(Array.from(await fused.data()).map((x) => x.toFixed(6))).toEqual(Array.from(await plain.data()).map((x) => x.toFixed(6)));
+    expect(Array.from(await plain.data()).some((x) => x === 0)).toBe(true);
+  });
+
+  it('the values are the formulas’', async () => {
+    expect(Array.from(await ppoPolicyLoss(now, old, other, 0.2).loss.data())).toEqual(Array.from(await plainPolicy(now, old, other, 0.2).data()));
+    expect(Array.from(await ppoValueLoss(now, old, other, 0.2).data())).toEqual(Array.from(await plainValue(now, old, other, 0.2).data()));
   });
 });

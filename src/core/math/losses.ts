@@ -19,6 +19,11 @@ export function bradleyTerryLoss(rChosen: tf.Tensor, rRejected: tf.Tensor): tf.T
  * PPO clipped surrogate (Schulman et al. 2017, eq. 7), as a loss:
  * ρ = exp(log π_θ − log π_old); L_pg = mean(max(−A·ρ, −A·clip(ρ, 1−ε, 1+ε))).
  * Also returns the fraction of clipped ratios and cleanrl's approx_kl = mean((ρ − 1) − log ρ).
+ *
+ * The gradient is written out: ∂L_pg/∂log π_θ = −A·ρ/n where the unclipped side is the max,
+ * else 0 (the max is then the clipped side, with ρ outside the clip range, where it is
+ * constant; inside the range both sides are equal). One product in the backward pass instead
+ * of autograd through max, clip, product and exp.
  */
 export function ppoPolicyLoss(
   logp: tf.Tensor,
@@ -26,30 +31,51 @@ export function ppoPolicyLoss(
   advantages: tf.Tensor,
   clipRange: number,
 ): { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl: tf.Tensor } {
+  const surrogate = tf.customGrad((lp, save) => {
+    const ratio = tf.exp(tf.sub(lp as tf.Tensor, logpOld));
+    const unclipped = tf.mul(tf.neg(advantages), ratio);
+    const clipped = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange));
+    const live = tf.cast(tf.greaterEqual(unclipped, clipped), 'float32');
+    // ∂L/∂log π per element, for a unit upstream gradient.
+    (save as tf.GradSaveFunc)([tf.div(tf.mul(unclipped, live), elementsPerMember(ratio))]);
+    return { value: meanPerMember(tf.maximum(unclipped, clipped)), gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
+  });
   return tf.tidy(() => {
     const logratio = tf.sub(logp, logpOld);
     const ratio = tf.exp(logratio);
-    const unclipped = tf.mul(tf.neg(advantages), ratio);
-    const clipped = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange));
-    const loss = meanPerMember(tf.maximum(unclipped, clipped));
     const clipfrac = meanPerMember(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), 'float32'));
     const approxKl = meanPerMember(tf.sub(tf.sub(ratio, 1), logratio));
-    return { loss, clipfrac, approxKl };
+    return { loss: surrogate(logp), clipfrac, approxKl };
   });
 }
 
 /**
  * PPO clipped value loss (ALGORITHMS.md §2):
  * ½·mean(max((V − R)², (V_old + clip(V − V_old, −ε_v, ε_v) − R)²)).
+ *
+ * The gradient is written out: ∂/∂V = (V − R)/n where the unclipped square is the max, else 0
+ * (the clipped square is then the max with V − V_old outside ±ε_v, where it is constant;
+ * inside, the two squares are equal).
  */
 export function ppoValueLoss(values: tf.Tensor, valuesOld: tf.Tensor, returns: tf.Tensor, clipRangeValue: number): tf.Tensor {
-  return tf.tidy(() => {
-    const vClipped = tf.add(valuesOld, tf.clipByValue(tf.sub(values, valuesOld), -clipRangeValue, clipRangeValue));
-    const a = tf.square(tf.sub(values, returns));
-    const b = tf.square(tf.sub(vClipped, returns));
-    return tf.mul(0.5, meanPerMember(tf.maximum(a, b)));
+  const clippedLoss = tf.customGrad((v, save) => {
+    const vClipped = tf.add(valuesOld, tf.clipByValue(tf.sub(v as tf.Tensor, valuesOld), -clipRangeValue, clipRangeValue));
+    const errUnclipped = tf.sub(v as tf.Tensor, returns);
+    const errClipped = tf.sub(vClipped, returns);
+    const a = tf.square(errUnclipped);
+    const b = tf.square(errClipped);
+    const live = tf.cast(tf.greaterEqual(a, b), 'float32');
+    (save as tf.GradSaveFunc)([tf.div(tf.mul(errUnclipped, live), elementsPerMember(a))]);
+    return { value: tf.mul(0.5, meanPerMember(tf.maximum(a, b))), gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
   });
+  return clippedLoss(values);
 }
+
+/** Elements averaged per member of a [P, ...] tensor. */
+const elementsPerMember = (x: tf.Tensor): number => x.size / x.shape[0];
+
+/** A per-member [P] upstream gradient as [P, 1, …] to scale a [P, ...] one. */
+const perMemberColumn = (dy: tf.Tensor, rank: number): tf.Tensor => tf.reshape(dy, [dy.shape[0], ...new Array(rank - 1).fill(1)]);
 
 /** Explained variance 1 − Var(R − V)/Var(R) per member. */
 export function explainedVariance(values: tf.Tensor, returns: tf.Tensor): tf.Tensor {

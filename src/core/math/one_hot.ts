@@ -12,7 +12,12 @@ import * as tf from '@tensorflow/tfjs-core';
 /** indices (any shape, integer-valued) → float32 one-hot [..., depth]. */
 export function oneHotFloat(indices: tf.Tensor, depth: number): tf.Tensor {
   return tf.tidy(() => {
-    const int = tf.cast(indices, 'int32');
+    const int = asInt32(indices);
     return tf.getBackend() === 'wasm' ? tf.cast(tf.oneHot(int, depth), 'float32') : tf.oneHot(int, depth, 1, 0, 'float32');
   });
+}
+
+/** `x` as int32, without a (no-op, but taped and counted) Cast when it already is. */
+export function asInt32(x: tf.Tensor): tf.Tensor {
+  return x.dtype === 'int32' ? x : tf.cast(x, 'int32');
 }

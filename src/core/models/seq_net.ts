@@ -4,7 +4,7 @@
  * call scores a whole response and the same call drives autoregressive sampling.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { oneHotFloat } from '../math/one_hot';
+import { asInt32, oneHotFloat } from '../math/one_hot';
 
 export interface SeqShape {
   /** Number of prompts n_x. */
@@ -28,6 +28,14 @@ export interface SeqNet {
    * visible. Networks without attention (the table) ignore it.
    */
   apply(prompts: tf.Tensor, tokens: tf.Tensor, params?: readonly tf.Tensor[], keep?: tf.Tensor): tf.Tensor;
+  /**
+   * The network's inputs for (prompts, tokens) as row indices [P, B, T] (int32): what `apply`
+   * computes first. A batch read by several forward passes (PPO's epochs, a policy and a
+   * value head of one kind) encodes once; rows of the encoding are rows of the batch.
+   */
+  encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
+  /** `apply` from an encoding: apply(x, y, w, keep) = applyEncoded(encode(x, y), w, keep). */
+  applyEncoded(inputs: tf.Tensor, params?: readonly tf.Tensor[], keep?: tf.Tensor): tf.Tensor;
   /** Frees the parameters and any constants the network owns. */
   dispose(): void;
 }
@@ -40,7 +48,7 @@ export interface SeqNet {
 export function lookupRows(table: tf.Tensor, local: tf.Tensor, tfns: typeof tf): tf.Tensor {
   return tfns.tidy(() => {
     const [P, rows, D] = table.shape;
-    const flat = tfns.reshape(tfns.cast(local, 'int32'), [P, -1]);
+    const flat = tfns.reshape(asInt32(local), [P, -1]);
     // oneHot needs depth ≥ 2; a one-row table (a single prompt) is a broadcast.
     const picked = rows === 1 ? tfns.mul(tfns.ones([P, flat.shape[1] as number, 1]), table) : tfns.matMul(oneHotFloat(flat, rows), table);
     return tfns.reshape(picked, [...local.shape, D]);

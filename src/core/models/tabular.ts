@@ -25,19 +25,20 @@ export function createTabularNet(shape: SeqShape, outDim: number, P: number): Se
   );
   const offsetRow = tf.tensor1d(offsets);
 
+  const encode = (prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const [, B] = prompts.shape;
+      const code = tf.matMul(tf.reshape(tf.cast(tokens, 'float32'), [P * B, T]), powers);
+      const node = tf.add(tf.add(tf.reshape(code, [P, B, T]), offsetRow), tf.reshape(tf.mul(tf.cast(prompts, 'float32'), nodes), [P, B, 1]));
+      return tf.cast(tf.round(node), 'int32');
+    });
+  const applyEncoded = (node: tf.Tensor, params: readonly tf.Tensor[] = [table]): tf.Tensor => lookupRows(params[0], node, tf);
+
   return {
     params: [table],
-    apply(prompts, tokens, params = [table]) {
-      return tf.tidy(() => {
-        const [, B] = prompts.shape;
-        const code = tf.matMul(tf.reshape(tf.cast(tokens, 'float32'), [P * B, T]), powers);
-        const node = tf.add(
-          tf.add(tf.reshape(code, [P, B, T]), offsetRow),
-          tf.reshape(tf.mul(tf.cast(prompts, 'float32'), nodes), [P, B, 1]),
-        );
-        return lookupRows(params[0], tf.round(node), tf);
-      });
-    },
+    encode,
+    applyEncoded,
+    apply: (prompts, tokens, params) => tf.tidy(() => applyEncoded(encode(prompts, tokens), params)),
     dispose() {
       tf.dispose([table, powers, offsetRow]);
     },

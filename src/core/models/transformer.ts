@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
+import { asInt32 } from '../math/one_hot';
 import { memberNormal, variableFrom } from './init';
 import { lookupRows, type SeqNet, type SeqShape } from './seq_net';
 
@@ -47,41 +48,52 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
   const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): tf.Tensor =>
     tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))), gain);
 
+  // Input of each position: the prompt at position 0, nPrompts + y_{t−1} after (rows of concat(promptEmb, tokEmb)).
+  const encode = (prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const [, B] = prompts.shape;
+      const first = tf.reshape(asInt32(prompts), [P, B, 1]);
+      if (T === 1) return first;
+      const prev = tf.add(tf.slice(asInt32(tokens), [0, 0, 0], [P, B, T - 1]), tf.scalar(nPrompts, 'int32'));
+      return tf.concat([first, prev], 2);
+    });
+
+  const applyEncoded = (inputs: tf.Tensor, w: readonly tf.Tensor[] = params, keep?: tf.Tensor): tf.Tensor =>
+    tf.tidy(() => {
+      const [, B] = inputs.shape;
+      const N = B * T;
+      const bias = keep ? tf.add(mask, forgetBias(keep, P * B, T)) : mask;
+      let i = 0;
+      const next = (): tf.Tensor => w[i++];
+      const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
+      // Two lookups rather than one in concat(promptEmb, tokEmb): the embedding gradients then sum in the
+      // same order as before encodings existed, so SFT, and every farm prepared from it, keeps its numbers.
+      const embedded = [lookupRows(promptEmb, tf.slice(inputs, [0, 0, 0], [P, B, 1]), tf)];
+      if (T > 1) embedded.push(lookupRows(tokEmb, tf.sub(tf.slice(inputs, [0, 0, 1], [P, B, T - 1]), tf.scalar(nPrompts, 'int32')), tf));
+      let x: tf.Tensor = tf.add(embedded.length > 1 ? tf.concat(embedded, 2) : embedded[0], tf.reshape(posEmb, [P, 1, T, d]));
+      x = tf.reshape(x, [P, N, d]);
+      for (let l = 0; l < opts.layers; l++) {
+        const [g1, Wq, Wk, Wv, Wo, g2, W1, b1, W2, b2] = Array.from({ length: 10 }, next);
+        const h = rmsNorm(x, g1);
+        const q = tf.reshape(tf.matMul(h, Wq), [P * B, T, d]);
+        const k = tf.reshape(tf.matMul(h, Wk), [P * B, T, d]);
+        const v = tf.reshape(tf.matMul(h, Wv), [P * B, T, d]);
+        const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), bias));
+        const a = tf.reshape(tf.matMul(att, v), [P, N, d]);
+        x = tf.add(x, tf.matMul(a, Wo));
+        const h2 = rmsNorm(x, g2);
+        x = tf.add(x, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(h2, W1), b1)), W2), b2));
+      }
+      const [gf, Wout, bout] = [next(), next(), next()];
+      const out = tf.add(tf.matMul(rmsNorm(x, gf), Wout), bout);
+      return tf.reshape(out, [P, B, T, outDim]);
+    });
+
   return {
     params,
-    apply(prompts, tokens, w = params, keep) {
-      return tf.tidy(() => {
-        const [, B] = prompts.shape;
-        const N = B * T;
-        const bias = keep ? tf.add(mask, forgetBias(keep, P * B, T)) : mask;
-        let i = 0;
-        const next = (): tf.Tensor => w[i++];
-        const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
-        // Inputs: [prompt, y_0, …, y_{T−2}] per sequence.
-        const inputs = [tf.reshape(lookupRows(promptEmb, prompts, tf), [P, B, 1, d])];
-        if (T > 1) {
-          const prev = tf.slice(tokens, [0, 0, 0], [P, B, T - 1]);
-          inputs.push(lookupRows(tokEmb, prev, tf));
-        }
-        let x: tf.Tensor = tf.add(inputs.length > 1 ? tf.concat(inputs, 2) : inputs[0], tf.reshape(posEmb, [P, 1, T, d]));
-        x = tf.reshape(x, [P, N, d]);
-        for (let l = 0; l < opts.layers; l++) {
-          const [g1, Wq, Wk, Wv, Wo, g2, W1, b1, W2, b2] = Array.from({ length: 10 }, next);
-          const h = rmsNorm(x, g1);
-          const q = tf.reshape(tf.matMul(h, Wq), [P * B, T, d]);
-          const k = tf.reshape(tf.matMul(h, Wk), [P * B, T, d]);
-          const v = tf.reshape(tf.matMul(h, Wv), [P * B, T, d]);
-          const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), bias));
-          const a = tf.reshape(tf.matMul(att, v), [P, N, d]);
-          x = tf.add(x, tf.matMul(a, Wo));
-          const h2 = rmsNorm(x, g2);
-          x = tf.add(x, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(h2, W1), b1)), W2), b2));
-        }
-        const [gf, Wout, bout] = [next(), next(), next()];
-        const out = tf.add(tf.matMul(rmsNorm(x, gf), Wout), bout);
-        return tf.reshape(out, [P, B, T, outDim]);
-      });
-    },
+    encode,
+    applyEncoded,
+    apply: (prompts, tokens, w, keep) => tf.tidy(() => applyEncoded(encode(prompts, tokens), w, keep)),
     dispose() {
       tf.dispose([...params, mask]);
     },
