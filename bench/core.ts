@@ -11,8 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { parseConfig } from '../src/core/config';
 import { METHOD_INFO } from '../src/core/method_info';
 import { PopulationAdam } from '../src/core/math/adam';
-import { judgeStep } from '../src/core/algos/judge';
-import { rewardMargin } from '../src/core/algos/reward_model';
+import { encodePairs, judgeStep } from '../src/core/algos/judge';
+import { rewardJudge } from '../src/core/algos/reward_model';
 import { createRewardMlp } from '../src/core/models/reward_mlp';
 import { createPopulation, streams } from '../src/core/population';
 import type { MethodId } from '../src/core/config';
@@ -39,13 +39,13 @@ export interface CoreOptions {
   countKernels: KernelCounter;
 }
 
-/** The PPO iteration (the Node bench rows' measurement) on bandit and helpful. */
+/** The PPO iteration (the Node bench rows' measurement, training only) on bandit and helpful. */
 export async function ppoRows(o: CoreOptions): Promise<CoreRow[]> {
   const rows: CoreRow[] = [];
   for (const task of ['bandit', 'helpful']) {
     const engine = new LocalEngine({ env: 'node' });
     try {
-      const measured = await measure(engine, 'node', { ...o, task }, () => performance.now(), o.countKernels);
+      const measured = await measure(engine, 'node', { ...o, task, trainingOnly: true }, () => performance.now(), o.countKernels);
       for (const r of measured) {
         rows.push({
           what: 'PPO iteration', task, P: r.P, ms: r.msPerIteration, skipped: r.skipped,
@@ -76,10 +76,11 @@ export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
     const { nPrompts, V, T } = pop.shape;
     const train = { prompts: tf.tensor2d(ints(nPrompts, n), [P, n], 'int32'), chosen: tf.tensor3d(ints(V, n * T), [P, n, T], 'int32'), rejected: tf.tensor3d(ints(V, n * T), [P, n, T], 'int32') };
     const optimizer = new PopulationAdam(reward.params, pop.members.map(() => 0.01));
-    const margin = rewardMargin(reward);
+    const judge = rewardJudge(reward);
+    const encoded = encodePairs(judge, train);
     const batchRngs = streams(pop, 'bench/batches');
     const step = async () => {
-      judgeStep(optimizer, margin, train, batchRngs, 256);
+      judgeStep(optimizer, judge, encoded, batchRngs, 256);
       await reward.params[0].data(); // wait for the device, as a reading step would
     };
     const ms: number[] = [];
@@ -93,7 +94,7 @@ export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
     rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms: median(ms), count: { kernels: count.kernels, dispatches: count.dispatches } });
     optimizer.dispose();
     reward.dispose();
-    tf.dispose(Object.values(train));
+    tf.dispose([...Object.values(train), encoded.chosen, encoded.rejected]);
   }
   return rows;
 }

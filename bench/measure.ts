@@ -13,6 +13,12 @@ export interface BenchOptions {
   measured: number;
   /** Task id, e.g. 'bandit' (tabular policy) or 'helpful' (transformer). */
   task: string;
+  /**
+   * Measure iterations without the exact evaluation (it then runs only at a run's first and last
+   * iteration, outside the measured ones): the training step alone, as the PyTorch reference
+   * times it. By default every iteration evaluates, as the page does.
+   */
+  trainingOnly?: boolean;
 }
 
 export interface BenchRow {
@@ -89,7 +95,10 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
   const rows: BenchRow[] = [];
   for (const P of options.populations) {
     try {
-      await engine.load(benchConfig(P, options.warmup + options.measured, options.task));
+      await engine.load(
+        options.trainingOnly ? benchConfig(P, options.warmup + options.measured + 2, options.task, 1000) : benchConfig(P, options.warmup + options.measured, options.task),
+      );
+      if (options.trainingOnly) await engine.step(); // iteration 1 evaluates
       await engine.prepare();
       for (let i = 0; i < options.warmup; i++) await engine.step();
       const ms: number[] = [];

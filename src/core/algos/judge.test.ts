@@ -7,6 +7,7 @@ import { createNet, createPopulation, REPORT_ROWS, streams, type Population } fr
 import type { Metrics } from '../types';
 import { collectFeedback, disposeFeedback, type Feedback } from './feedback';
 import { trainJudge } from './judge';
+import { rewardJudge } from './reward_model';
 import { trainSft } from './sft';
 
 /**
@@ -40,8 +41,7 @@ describe('training a judge', () => {
 
   const train = async (reward: RewardNet, steps: number) => {
     const reports: { step: number; members: Metrics[] }[] = [];
-    const margin = (x: tf.Tensor, w: tf.Tensor, l: tf.Tensor) => tf.tidy(() => tf.sub(reward.apply(x, w), reward.apply(x, l)));
-    const metrics = await trainJudge(pop, feedback, reward.params, margin, { name: 'rm', steps, lr: 0.03, batchSize: 64 }, (step, _, members) => reports.push({ step, members }));
+    const metrics = await trainJudge(pop, feedback, rewardJudge(reward), { name: 'rm', steps, lr: 0.03, batchSize: 64 }, (step, _, members) => reports.push({ step, members }));
     return { metrics, reports };
   };
 

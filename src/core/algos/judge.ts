@@ -20,35 +20,52 @@ export interface JudgeOptions {
   batchSize: number;
 }
 
-/** margin(prompts, chosen, rejected) → [P, B]; positive when the judge agrees with the label. */
-export type Margin = (prompts: tf.Tensor, chosen: tf.Tensor, rejected: tf.Tensor) => tf.Tensor;
+/** What training a judge needs of it: its parameters, its input encoding, and its margin on encoded pairs. */
+export interface Judge {
+  readonly params: tf.Variable[];
+  /** The judge's inputs for (x, y), [P, B, ...]: each data set is encoded once, before training. */
+  encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
+  /** margin(chosen, rejected) on encoded responses → [P, B]; positive when the judge agrees with the label. */
+  margin(chosen: tf.Tensor, rejected: tf.Tensor): tf.Tensor;
+}
+
+/** Labelled pairs as the judge reads them: the encodings of each pair's winner and loser, [P, n, ...]. */
+export interface EncodedPairs {
+  chosen: tf.Tensor;
+  rejected: tf.Tensor;
+}
+
+/** Encodes a set of labelled pairs (the caller disposes the result). */
+export function encodePairs(judge: Judge, d: PairTensors): EncodedPairs {
+  return { chosen: judge.encode(d.prompts, d.chosen), rejected: judge.encode(d.prompts, d.rejected) };
+}
 
 export async function trainJudge(
   pop: Population,
   feedback: Feedback,
-  params: tf.Variable[],
-  margin: Margin,
+  judge: Judge,
   opts: JudgeOptions,
   onProgress: (step: number, total: number, members: Metrics[]) => void,
   signal?: AbortSignal,
 ): Promise<Metrics[]> {
   let metrics: Metrics[] = pop.members.map(() => ({}));
   if (opts.steps === 0) return metrics; // an untrained judge: nothing to report, no pass over the data
-  const { train, test, testGold } = feedback;
-  const nTrain = train.prompts.shape[1] as number;
-  const optimizer = new PopulationAdam(params, pop.members.map(() => opts.lr));
+  // Encoded once: every step and report reads rows of these.
+  const [train, test, testGold] = [feedback.train, feedback.test, feedback.testGold].map((d) => encodePairs(judge, d));
+  const nTrain = train.chosen.shape[1] as number;
+  const optimizer = new PopulationAdam([...judge.params], pop.members.map(() => opts.lr));
   const rngs = streams(pop, `${opts.name}/batches`);
   const mb = Math.min(opts.batchSize, nTrain);
   const every = Math.max(1, Math.floor(opts.steps / 20));
-  const loss = (d: PairTensors): tf.Tensor => judgeLoss(margin, d);
+  const loss = (d: EncodedPairs): tf.Tensor => judgeLoss(judge, d);
   // A tie (e.g. the same response twice, common on small tasks) counts as half right.
-  const accuracy = (d: PairTensors): tf.Tensor =>
+  const accuracy = (d: EncodedPairs): tf.Tensor =>
     tf.tidy(() => {
-      const m = margin(d.prompts, d.chosen, d.rejected);
+      const m = judge.margin(d.chosen, d.rejected);
       const right = tf.cast(tf.greater(m, 0), 'float32');
       return tf.mean(tf.add(right, tf.mul(0.5, tf.cast(tf.equal(m, 0), 'float32'))), 1);
     });
-  const head = (d: PairTensors): PairTensors => ({ prompts: headRows(d.prompts, REPORT_ROWS), chosen: headRows(d.chosen, REPORT_ROWS), rejected: headRows(d.rejected, REPORT_ROWS) });
+  const head = (d: EncodedPairs): EncodedPairs => ({ chosen: headRows(d.chosen, REPORT_ROWS), rejected: headRows(d.rejected, REPORT_ROWS) });
   const sample = { train: head(train), test: head(test), testGold: head(testGold) };
   const report = async (step: number): Promise<void> => {
     const d = step === opts.steps ? { train, test, testGold } : sample;
@@ -63,26 +80,25 @@ export async function trainJudge(
     await report(0);
     for (let step = 1; step <= opts.steps; step++) {
       await checkpoint(signal);
-      judgeStep(optimizer, margin, train, rngs, mb);
+      judgeStep(optimizer, judge, train, rngs, mb);
       if (step % every === 0 || step === opts.steps) await report(step);
     }
   } finally {
     optimizer.dispose();
-    tf.dispose(Object.values(sample).flatMap((d) => [d.prompts, d.chosen, d.rejected]));
+    tf.dispose([train, test, testGold, ...Object.values(sample)].flatMap((d) => [d.chosen, d.rejected]));
   }
   return metrics;
 }
 
 /** −log σ(margin) per member [P] on labelled pairs (a Bradley–Terry loss against a zero margin). */
-export function judgeLoss(margin: Margin, d: PairTensors): tf.Tensor {
-  return tf.tidy(() => bradleyTerryLoss(margin(d.prompts, d.chosen, d.rejected), tf.scalar(0)));
+export function judgeLoss(judge: Judge, d: EncodedPairs): tf.Tensor {
+  return tf.tidy(() => bradleyTerryLoss(judge.margin(d.chosen, d.rejected), tf.scalar(0)));
 }
 
-/** One Adam step of a judge on a fresh minibatch of `mb` training pairs per member. */
-export function judgeStep(optimizer: PopulationAdam, margin: Margin, train: PairTensors, rngs: readonly Rng[], mb: number): void {
-  const P = train.prompts.shape[0];
-  const rows = drawMinibatch(rngs, train.prompts.shape[1] as number, mb);
-  const batch = (t: tf.Tensor) => takeRows(t, rows, P);
-  optimizer.step(() => ({ loss: judgeLoss(margin, { prompts: batch(train.prompts), chosen: batch(train.chosen), rejected: batch(train.rejected) }) }));
+/** One Adam step of a judge on a fresh minibatch of `mb` encoded training pairs per member. */
+export function judgeStep(optimizer: PopulationAdam, judge: Judge, train: EncodedPairs, rngs: readonly Rng[], mb: number): void {
+  const P = train.chosen.shape[0];
+  const rows = drawMinibatch(rngs, train.chosen.shape[1] as number, mb);
+  optimizer.step(() => ({ loss: judgeLoss(judge, { chosen: takeRows(train.chosen, rows, P), rejected: takeRows(train.rejected, rows, P) }) }));
   rows.dispose();
 }

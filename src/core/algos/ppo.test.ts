@@ -70,13 +70,17 @@ describe('PPO on a two-token task', () => {
     const reference = [tf.tensor3d([refLogits])];
     policy.params[0].assign(reference[0]);
     const rTable = tf.tensor1d(r);
+    // A table reward: its encoding is the response itself.
+    const applyEncoded = (tokens: tf.Tensor) =>
+      tf.tidy(() => {
+        const [y0, y1] = tf.unstack(tf.cast(tokens, 'float32'), 2);
+        return tf.gather(rTable, tf.cast(tf.add(tf.mul(y0, V), y1), 'int32'));
+      });
     const reward: RewardNet = {
       params: [],
-      apply: (_prompts, tokens) =>
-        tf.tidy(() => {
-          const [y0, y1] = tf.unstack(tf.cast(tokens, 'float32'), 2);
-          return tf.gather(rTable, tf.cast(tf.add(tf.mul(y0, V), y1), 'int32'));
-        }),
+      encode: (_prompts, tokens) => tf.clone(tokens),
+      applyEncoded,
+      apply: (_prompts, tokens) => applyEncoded(tokens),
       dispose: () => {},
     };
     const ctx = { pop, policy, reference, reward, evaluator: null } as unknown as MethodContext;

@@ -7,7 +7,7 @@ import { createRewardMlp, type RewardNet } from '../models/reward_mlp';
 import { streams, type Population } from '../population';
 import type { Metrics } from '../types';
 import type { Feedback } from './feedback';
-import { trainJudge, type Margin } from './judge';
+import { trainJudge, type Judge } from './judge';
 
 export async function trainRewardModel(
   pop: Population,
@@ -18,7 +18,7 @@ export async function trainRewardModel(
   const { steps, lr, hidden, batchSize } = pop.config.rewardModel;
   const reward = createRewardMlp(pop.shape, hidden, streams(pop, 'rm/init'));
   try {
-    const metrics = await trainJudge(pop, feedback, reward.params, rewardMargin(reward), { name: 'rm', steps, lr, batchSize }, onProgress, signal);
+    const metrics = await trainJudge(pop, feedback, rewardJudge(reward), { name: 'rm', steps, lr, batchSize }, onProgress, signal);
     return { reward, metrics };
   } catch (error) {
     reward.dispose(); // cancelled (or failed): no half-trained judge survives
@@ -26,7 +26,11 @@ export async function trainRewardModel(
   }
 }
 
-/** The judge's margin r_φ(x, y_w) − r_φ(x, y_l). */
-export function rewardMargin(reward: RewardNet): Margin {
-  return (x, w, l) => tf.tidy(() => tf.sub(reward.apply(x, w), reward.apply(x, l)));
+/** r_φ as a judge: margin r_φ(x, y_w) − r_φ(x, y_l). */
+export function rewardJudge(reward: RewardNet): Judge {
+  return {
+    params: reward.params,
+    encode: reward.encode,
+    margin: (w, l) => tf.tidy(() => tf.sub(reward.applyEncoded(w), reward.applyEncoded(l))),
+  };
 }

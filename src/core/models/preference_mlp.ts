@@ -13,19 +13,22 @@ export interface PreferenceNet {
   readonly params: tf.Variable[];
   /** prompts [P, B], a and b tokens [P, B, T] → logit of P_ψ(a ≻ b | x), [P, B]. */
   logit(prompts: tf.Tensor, a: tf.Tensor, b: tf.Tensor): tf.Tensor;
+  /** The active feature indices of (x, y), [P, B, 1 + 2T]: a data set read many times encodes once. */
+  encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
+  /** The logit from `encode`'s indices of a and b. */
+  logitEncoded(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
   dispose(): void;
 }
 
 export function createPreferenceMlp(shape: SeqShape, hidden: number, rngs: readonly Rng[]): PreferenceNet {
   const mlp = createScoreMlp(featureSize(shape), 2, hidden, rngs);
+  const encode = (prompts: tf.Tensor, tokens: tf.Tensor) => featureIndices(prompts, tokens, shape);
+  const logitEncoded = (fa: tf.Tensor, fb: tf.Tensor) => tf.tidy(() => tf.sub(mlp.score([fa, fb]), mlp.score([fb, fa])));
   return {
     params: mlp.params,
-    logit: (prompts, a, b) =>
-      tf.tidy(() => {
-        const fa = featureIndices(prompts, a, shape);
-        const fb = featureIndices(prompts, b, shape);
-        return tf.sub(mlp.score([fa, fb]), mlp.score([fb, fa]));
-      }),
+    encode,
+    logitEncoded,
+    logit: (prompts, a, b) => tf.tidy(() => logitEncoded(encode(prompts, a), encode(prompts, b))),
     dispose: () => tf.dispose(mlp.params),
   };
 }

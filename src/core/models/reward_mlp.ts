@@ -12,6 +12,10 @@ export interface RewardNet {
   readonly params: tf.Variable[];
   /** prompts [P, B], tokens [P, B, T] → r_φ [P, B]. */
   apply(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
+  /** The active feature indices of (x, y), [P, B, 1 + 2T]: a data set read many times encodes once. */
+  encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
+  /** r_φ from `encode`'s indices → [P, B]. */
+  applyEncoded(indices: tf.Tensor): tf.Tensor;
   dispose(): void;
 }
 
@@ -44,9 +48,13 @@ export function createScoreMlp(
 
 export function createRewardMlp(shape: SeqShape, hidden: number, rngs: readonly Rng[]): RewardNet {
   const mlp = createScoreMlp(featureSize(shape), 1, hidden, rngs);
+  const encode = (prompts: tf.Tensor, tokens: tf.Tensor) => featureIndices(prompts, tokens, shape);
+  const applyEncoded = (indices: tf.Tensor) => mlp.score([indices]);
   return {
     params: mlp.params,
-    apply: (prompts, tokens) => tf.tidy(() => mlp.score([featureIndices(prompts, tokens, shape)])),
+    encode,
+    applyEncoded,
+    apply: (prompts, tokens) => tf.tidy(() => applyEncoded(encode(prompts, tokens))),
     dispose: () => tf.dispose(mlp.params),
   };
 }
