@@ -10,10 +10,10 @@ import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
 import { METHOD_INFO } from './method_info';
 import { optimalPolicy } from './eval/optimum';
-import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, sampleWidth, type PolicyBars } from './eval/samples';
+import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars } from './eval/samples';
+import { Readback } from './readback';
 import { MAX_MATRIX } from './eval/winrate';
-import { sampleTokens } from './models/sample';
-import { createNet, createPopulation, drawGumbel, streams } from './population';
+import { createNet, createPopulation, sampleResponses, streams } from './population';
 import type { Prepared } from './prepare';
 import { adoptFarm, prepareFarm, type FarmSource, type SharedFarm } from './farm_shared';
 import { allResponses } from './tasks/task';
@@ -44,6 +44,8 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
   let preparing: Promise<Prepared> | null = null;
   let iteration = 0;
   let latest: Metrics[] = pop.members.map(() => ({}));
+  /** Each member's KL coefficient as of the last iteration (it moves under PPO's adaptive controller). */
+  let betas: number[] = pop.members.map((m) => m.beta);
 
   const info: ExperimentInfo = {
     config,
@@ -66,56 +68,51 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     // Without enumeration, win rates are judged on host against fresh samples from π_ref.
     let refTokens: tf.Tensor | null = null;
     if (evaluate && !t.evaluator) {
-      const gumbel = drawGumbel(pop, streams(pop, `eval/${iteration}`), out.prompts.shape[1] as number);
-      refTokens = sampleTokens(policy, out.prompts, gumbel, t.reference);
-      gumbel.dispose();
+      refTokens = sampleResponses(pop, streams(pop, `eval/${iteration}`), policy, out.prompts, t.reference);
     }
     // The inspector's samples (member 0) and, on small one-step tasks, the exact policy for the bars ride in the same readback.
     const k = Math.min(MAX_SAMPLES, out.prompts.shape[1] as number);
     let inspectRef: tf.Tensor | null = null;
     if (!t.evaluator) {
-      const gumbel = drawGumbel(pop, streams(pop, `samples/${iteration}`), k);
-      inspectRef = tf.tidy(() => sampleTokens(policy, tf.slice(out.prompts, [0, 0], [P, k]), gumbel, t.reference));
-      gumbel.dispose();
+      inspectRef = tf.tidy(() => sampleResponses(pop, streams(pop, `samples/${iteration}`), policy, tf.slice(out.prompts, [0, 0], [P, k]), t.reference));
     }
     const samplePack = sampleTensors(policy, method!.policyNet ?? policy, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
     inspectRef?.dispose();
     const barsTable = t.evaluator && T === 1 && allResponses(task).length <= MAX_MATRIX ? (method!.exactLogProbs?.() ?? t.evaluator.logProbs()) : null;
     const metricTensors = { ...out.metrics, ...exact };
     const names = Object.keys(metricTensors);
-    const packed = tf.tidy(() =>
-      tf.concat([
-        tf.reshape(tf.stack(names.map((n) => metricTensors[n])), [-1]),
-        ...[out.prompts, out.tokens, ...(refTokens ? [refTokens] : []), samplePack, ...(barsTable ? [barsTable] : [])].map((x) => tf.reshape(tf.cast(x, 'float32'), [-1])),
-      ]),
-    );
-    tf.dispose([...Object.values(metricTensors), out.prompts, out.tokens, ...(refTokens ? [refTokens] : []), samplePack, ...(barsTable ? [barsTable] : [])]);
-    const data = await packed.data(); // the one readback of the iteration
-    packed.dispose();
+    const readback = new Readback()
+      .add('metrics', tf.tidy(() => tf.stack(names.map((n) => metricTensors[n]))))
+      .add('prompts', out.prompts)
+      .add('tokens', out.tokens)
+      .add('samples', samplePack);
+    tf.dispose(Object.values(metricTensors));
+    const klCoefficient = method!.klCoefficient?.();
+    if (klCoefficient) readback.add('beta', klCoefficient);
+    if (refTokens) readback.add('reference', refTokens);
+    if (barsTable) readback.add('bars', barsTable);
+    const data = await readback.read(); // the one readback of the iteration
     marks.push({ name: 'readback', at: performance.now() });
 
     const B = out.prompts.shape[1] as number;
-    const xAt = names.length * P;
-    const yAt = xAt + P * B;
-    const refAt = yAt + P * B * T;
-    const seq = (offset: number, i: number) => Array.from(data.subarray(offset + i * T, offset + (i + 1) * T));
+    const [values, xsAll, ysAll] = [data.get('metrics'), data.get('prompts'), data.get('tokens')];
+    const seq = (flat: Float32Array, i: number) => Array.from(flat.subarray(i * T, (i + 1) * T));
+    betas = klCoefficient ? Array.from(data.get('beta')) : pop.members.map((m) => m.beta);
     latest = pop.members.map((_, p) => {
       const m: Metrics = {};
-      names.forEach((n, i) => (m[n] = data[i * P + p]));
-      const xs = Array.from(data.subarray(xAt + p * B, xAt + (p + 1) * B));
-      const ys = xs.map((_, b) => seq(yAt, p * B + b));
+      names.forEach((n, i) => (m[n] = values[i * P + p]));
+      const xs = Array.from(xsAll.subarray(p * B, (p + 1) * B));
+      const ys = xs.map((_, b) => seq(ysAll, p * B + b));
       m['reward/gold'] = xs.reduce((s, x, b) => s + task.gold(x, ys[b]), 0) / B;
-      if (refTokens) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(refAt, p * B + b))));
+      if (refTokens) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(data.get('reference'), p * B + b))));
       return m;
     });
-    const samplesAt = refAt + (refTokens ? P * B * T : 0);
-    const barsAt = samplesAt + sampleWidth(k, T, inspectRef !== null);
-    const samples = readSamples(task, data.subarray(samplesAt, barsAt), k, t.evaluator?.tables.reference[0]);
+    const samples = readSamples(task, data.get('samples'), k, t.evaluator?.tables.reference[0]);
     let bars: PolicyBars | undefined;
     if (barsTable && t.evaluator) {
       const [, nx, N] = barsTable.shape;
-      const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(data.subarray(barsAt + (p * nx + x) * N, barsAt + (p * nx + x + 1) * N))));
-      const betas = latest.map((m, p) => m['ppo/beta'] ?? pop.members[p].beta);
+      const table = data.get('bars');
+      const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(table.subarray((p * nx + x) * N, (p * nx + x + 1) * N))));
       bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas);
     }
     const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
@@ -179,8 +176,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       for (const m of pop.members) {
         const r = t?.result;
         const metrics = { ...r?.sft[m.index], ...r?.rewardModel[m.index], ...r?.preferenceModel[m.index], ...latest[m.index] };
-        const beta = metrics['ppo/beta'] ?? m.beta;
-        const tables = t?.evaluator ? await tablesFor(m.index, beta, t) : undefined;
+        const tables = t?.evaluator ? await tablesFor(m.index, betas[m.index], t) : undefined;
         members.push({ index: m.index, label: m.label, seed: m.seed, beta: m.beta, metrics, tables });
       }
       return {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { populationOf, type Config, type Member } from './config';
 import { createTabularNet } from './models/tabular';
 import { createTransformer } from './models/transformer';
+import { sampleTokens } from './models/sample';
 import type { SeqNet, SeqShape } from './models/seq_net';
 import { Rng } from './rng';
 import { isEnumerable, taskFor, type Task } from './tasks';
@@ -67,6 +68,17 @@ export function drawGumbel(pop: Population, rngs: readonly Rng[], B: number): tf
   const out = new Float32Array(pop.P * per);
   rngs.forEach((rng, p) => out.set(rng.gumbelArray(per), p * per));
   return tf.tensor4d(out, [pop.P, B, T, V]);
+}
+
+/**
+ * Responses to prompts [P, B] from `net` (under `params`, e.g. π_ref's), token by token with
+ * Gumbel noise drawn from `rngs` → tokens [P, B, T] int32. Every sampler of the lab is this.
+ */
+export function sampleResponses(pop: Population, rngs: readonly Rng[], net: SeqNet, prompts: tf.Tensor, params?: readonly tf.Tensor[]): tf.Tensor {
+  const gumbel = drawGumbel(pop, rngs, prompts.shape[1] as number);
+  const tokens = sampleTokens(net, prompts, gumbel, params);
+  gumbel.dispose();
+  return tokens;
 }
 
 /** Per-member random subsets of size n from 0..N−1, as rows into a [P·N, ...] flattening → int32 [P·n]. */

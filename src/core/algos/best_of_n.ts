@@ -12,8 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BestOfNHyper } from '../config';
-import { sampleTokens } from '../models/sample';
-import { drawGumbel, drawPrompts, streams } from '../population';
+import { drawPrompts, sampleResponses, streams } from '../population';
 import type { Rng } from '../rng';
 import { perMember, type Method, type MethodContext, type MethodOutput } from './method';
 import { oneHotFloat } from '../math/one_hot';
@@ -60,11 +59,9 @@ export function bestOfCandidates(
   const { P } = ctx.pop;
   const { T } = ctx.pop.shape;
   const prompts = drawPrompts(ctx.pop, rngs, B);
-  const gumbel = drawGumbel(ctx.pop, rngs, B * n);
   // Candidate j of prompt b sits at column b·n + j.
   const repeated = tf.tidy(() => tf.reshape(tf.tile(tf.expandDims(prompts, 2), [1, 1, n]), [P, B * n]));
-  const candidates = sampleTokens(ctx.policy, repeated, gumbel, params);
-  gumbel.dispose();
+  const candidates = sampleResponses(ctx.pop, rngs, ctx.policy, repeated, params);
   mark('sample');
   const score = tf.tidy(() => tf.reshape(ctx.reward.apply(repeated, candidates), [P, B, n]));
   repeated.dispose();

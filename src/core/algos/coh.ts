@@ -28,11 +28,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { CohHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
 import { sequenceNll } from '../math/logprobs';
-import { sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { createTabularNet } from '../models/tabular';
 import { createTransformer } from '../models/transformer';
-import { drawGumbel, drawPrompts, streams, type Population } from '../population';
+import { drawPrompts, sampleResponses, streams, type Population } from '../population';
 import type { Rng } from '../rng';
 import type { Metrics } from '../types';
 import { pairMinibatch } from './feedback';
@@ -181,12 +180,7 @@ export function cohIteration(
   // sample: answers conditioned on <good> (the policy), and on <bad> to show what was learned from negative feedback.
   const sampleRngs = streams(pop, `coh/${iteration}/sample`);
   const prompts = drawPrompts(pop, sampleRngs, hp.batchSize);
-  const [tokens, badTokens] = (['good', 'bad'] as const).map((f) => {
-    const gumbel = drawGumbel(pop, sampleRngs, hp.batchSize);
-    const out = sampleTokens(f === 'good' ? state.good : state.bad, prompts, gumbel);
-    gumbel.dispose();
-    return out;
-  });
+  const [tokens, badTokens] = [state.good, state.bad].map((view) => sampleResponses(pop, sampleRngs, view, prompts));
   Object.assign(metrics, policyStats(ctx, prompts, tokens, state.good));
   metrics['coh/proxy_bad'] = tf.tidy(() => perMember(ctx.reward.apply(prompts, badTokens)));
   badTokens.dispose();

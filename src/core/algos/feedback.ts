@@ -3,9 +3,8 @@
  * simulated annotator pool (AlpacaFarm §3), split into training and held-out sets.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
-import { drawGumbel, drawMinibatch, drawPrompts, streams, takeRows, type Population } from '../population';
+import { drawMinibatch, drawPrompts, sampleResponses, streams, takeRows, type Population } from '../population';
 import type { Rng } from '../rng';
 import { labelPairs, type Comparison } from '../tasks/annotators';
 import { goldPrefers } from '../tasks/task';
@@ -33,10 +32,9 @@ export async function collectFeedback(pop: Population, policy: SeqNet, reference
   const rngs = streams(pop, 'rm/pairs');
   const prompts = drawPrompts(pop, rngs, n);
   const promptsTwice = tf.concat([prompts, prompts], 1);
-  const gumbel = drawGumbel(pop, rngs, 2 * n);
-  const tokens = sampleTokens(policy, promptsTwice, gumbel, reference);
+  const tokens = sampleResponses(pop, rngs, policy, promptsTwice, reference);
   const [xs, ys] = await Promise.all([prompts.data(), tokens.data()]);
-  tf.dispose([prompts, promptsTwice, gumbel, tokens]);
+  tf.dispose([prompts, promptsTwice, tokens]);
   const labelRngs = streams(pop, 'rm/labels');
   const comparisons = pop.members.map((_, p) => {
     const at = (j: number) => Array.from(ys.subarray((p * 2 * n + j) * T, (p * 2 * n + j + 1) * T));

@@ -9,9 +9,8 @@ import { entropy, klK1, klK3, sequenceKlEstimate } from '../math/kl';
 import { tokenLogProbs } from '../math/logprobs';
 import type { PreferenceNet } from '../models/preference_mlp';
 import type { RewardNet } from '../models/reward_mlp';
-import { sampleTokens } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
-import { drawGumbel, drawPrompts, type Population } from '../population';
+import { drawPrompts, sampleResponses, type Population } from '../population';
 import type { Rng } from '../rng';
 import type { Metrics } from '../types';
 import type { Feedback } from './feedback';
@@ -55,6 +54,11 @@ export interface Method {
    * of an enumerable task, [P, n_x, N], used for the exact metrics and the summary tables.
    */
   exactLogProbs?(): tf.Tensor;
+  /**
+   * The members' KL coefficient now, [P], for a method whose coefficient moves while it trains
+   * (PPO's adaptive controller); the others keep their configured β (or τ). The caller disposes it.
+   */
+  klCoefficient?(): tf.Tensor;
   /** The network that is π_θ when it is not the context's policy (Chain of Hindsight's view given <good>). */
   readonly policyNet?: SeqNet;
   /** One sentence for a finished stage, from this iteration's numbers (member 0 first). */
@@ -101,10 +105,7 @@ export function samplePolicy(
   params?: readonly tf.Tensor[],
 ): { prompts: tf.Tensor; tokens: tf.Tensor } {
   const prompts = drawPrompts(ctx.pop, rngs, B);
-  const gumbel = drawGumbel(ctx.pop, rngs, B);
-  const tokens = sampleTokens(ctx.policy, prompts, gumbel, params);
-  gumbel.dispose();
-  return { prompts, tokens };
+  return { prompts, tokens: sampleResponses(ctx.pop, rngs, ctx.policy, prompts, params) };
 }
 
 /**

@@ -32,10 +32,10 @@ import { NASH_MP_ETA, type NashMdHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
 import { sequenceLogProb } from '../math/logprobs';
 import { variableFrom } from '../models/init';
-import { sampleAutoregressive, sampleTokens } from '../models/sample';
+import { sampleAutoregressive } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import type { PreferenceNet } from '../models/preference_mlp';
-import { drawGumbel, drawPrompts, streams } from '../population';
+import { drawGumbel, drawPrompts, sampleResponses, streams } from '../population';
 import { allResponses } from '../tasks/task';
 import type { Metrics } from '../types';
 import { perMember, policyStats, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
@@ -227,8 +227,7 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
     const opponents = sampleMixture(policy, prompts, gumbelMix, hp.mixture, reference);
     mark('mixture');
     // sample: the player y ~ π_θ.
-    const gumbel = drawGumbel(pop, rngs, hp.batchSize);
-    const tokens = sampleTokens(policy, prompts, gumbel);
+    const tokens = sampleResponses(pop, rngs, policy, prompts);
     mark('sample');
     // preference: A = P_ψ(y ≻ y') − ½ − τ·log(π_θ(y)/π_ref(y)), fixed during the update.
     const scored = tf.tidy(() => {
@@ -253,7 +252,7 @@ export function createNashMd(ctx: MethodContext, hp: NashMdHyper): Method {
       const loss = tf.neg(tf.mean(tf.mul(scored.advantage, logp), 1)); // [P]
       return { loss, metrics: { 'loss/policy': loss } };
     });
-    tf.dispose([prompts, gumbelMix, opponents, gumbel, tokens, scored.advantage]);
+    tf.dispose([prompts, gumbelMix, opponents, tokens, scored.advantage]);
     mark('update');
     return finish(iteration, {
       ...scored.stats,

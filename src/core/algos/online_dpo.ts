@@ -26,8 +26,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { OnlineDpoHyper, XpoHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
-import { sampleTokens } from '../models/sample';
-import { drawGumbel, drawPrompts, streams } from '../population';
+import { drawPrompts, sampleResponses, streams } from '../population';
 import { labelPairs } from '../tasks/annotators';
 import type { Metrics } from '../types';
 import { narrateMeasure, narrateUpdate, pairLogProbs, preferenceObjective } from './dpo';
@@ -91,12 +90,7 @@ export function onlineDpoIteration(
 
   // sample: y¹ ~ π_θ and y² ~ π_θ (online DPO) or ỹ ~ π_ref (XPO), both for the same prompts.
   const prompts = drawPrompts(pop, rngs, B);
-  const [first, second] = [undefined, hp.id === 'xpo' ? reference : undefined].map((params) => {
-    const gumbel = drawGumbel(pop, rngs, B);
-    const tokens = sampleTokens(policy, prompts, gumbel, params);
-    gumbel.dispose();
-    return tokens;
-  });
+  const [first, second] = [undefined, hp.id === 'xpo' ? reference : undefined].map((params) => sampleResponses(pop, rngs, policy, prompts, params));
   mark('sample');
 
   // judge: w = 1 where y¹ is the chosen response.

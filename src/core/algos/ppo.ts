@@ -18,11 +18,11 @@ import { entropy, klK1, klK3, klPenalty, sequenceKlEstimate } from '../math/kl';
 import { tokenLogProbs } from '../math/logprobs';
 import { explainedVariance, ppoPolicyLoss, ppoValueLoss } from '../math/losses';
 import { variableFrom } from '../models/init';
-import { positionMask, sampleTokens } from '../models/sample';
+import { positionMask } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { narrate } from '../narration';
-import { createNet, drawGumbel, drawPrompts, epochRows, streams, takeRows } from '../population';
-import { perMember, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
+import { createNet, epochRows, streams, takeRows } from '../population';
+import { perMember, samplePolicy, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const PPO_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
 
@@ -63,10 +63,7 @@ export function ppoIteration(
   const rngs = streams(pop, `ppo/${iteration}`);
 
   // sample: B responses per member from the current policy.
-  const prompts = drawPrompts(pop, rngs, hp.batchSize);
-  const gumbel = drawGumbel(pop, rngs, hp.batchSize);
-  const tokens = sampleTokens(policy, prompts, gumbel);
-  gumbel.dispose();
+  const { prompts, tokens } = samplePolicy(ctx, rngs, hp.batchSize);
   mark('sample');
 
   // Policy and value read the same inputs (one kind of network): encoded once for the whole iteration.
@@ -150,6 +147,7 @@ export function createPpo(ctx: MethodContext, hp: PpoHyper): Method {
   return {
     stages: PPO_STAGES,
     iterate: (iteration, mark) => ppoIteration(ctx, state, hp, iteration, mark),
+    klCoefficient: () => tf.clone(state.beta),
     narrate: (stage, members) => narrate(stage, members, hp),
     dispose: () => disposePpoState(state),
   };
