@@ -8,7 +8,7 @@ import type { Config } from './config';
 import { createMethod, type Method } from './algos';
 import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
-import { METHOD_INFO } from './method_info';
+import { methodStages } from './method_info';
 import { optimalPolicy } from './eval/optimum';
 import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars } from './eval/samples';
 import { Readback } from './readback';
@@ -51,7 +51,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     config,
     members: pop.members,
     task: { id: task.id, title: task.title, summary: task.summary, tryThis: task.tryThis, enumerable: pop.enumerable, policy: pop.policyKind },
-    stages: [...METHOD_INFO[config.method.id].stages],
+    stages: [...methodStages(config)],
   };
 
   async function step(): Promise<IterationResult> {

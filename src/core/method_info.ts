@@ -47,6 +47,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
   },
   nash_md: {
     title: 'Nash-MD',
+    // Nash-MD-PG's; the exact updates sample nothing and mark fewer (see methodStages).
     summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023). On one-step tasks the update can also be Nash-MP’s mirror prox (Tiapkin et al. 2025).',
     stages: ['mixture', 'sample', 'preference', 'update'],
     usesPreferenceModel: true,
@@ -78,6 +79,36 @@ export function needsPreferenceModel(methods: readonly MethodId[]): boolean {
   return methods.some((id) => METHOD_INFO[id].usesPreferenceModel === true);
 }
 
+/** The three Nash updates: tabular mirror descent (md), tabular mirror prox (mp), policy gradient (pg). */
+export type NashUpdate = 'md' | 'mp' | 'pg';
+
+const NASH_STAGES: Record<NashUpdate, readonly string[]> = {
+  md: ['mixture', 'preference', 'update'],
+  mp: ['extrapolate', 'preference', 'update'],
+  pg: METHOD_INFO.nash_md.stages,
+};
+
+/** One-step task with a table policy: where the exact Nash updates can run. */
+function tabularOneStep(config: Config): boolean {
+  const T = taskFor(config.task).T;
+  return T === 1 && (config.policy.kind === 'tabular' || config.policy.kind === 'auto');
+}
+
+/** Which update a Nash-MD config runs: "auto" is exact mirror descent where it can run, else PG. */
+export function nashUpdate(config: Config): NashUpdate {
+  if (config.method.id !== 'nash_md') throw new Error('nashUpdate: not a Nash-MD config');
+  const { update } = config.method;
+  if (update === 'mirror_prox') return 'mp';
+  if (update === 'exact') return 'md';
+  if (update === 'pg') return 'pg';
+  return tabularOneStep(config) ? 'md' : 'pg';
+}
+
+/** The stages one iteration of this config marks, in order (Nash-MD's depend on its update). */
+export function methodStages(config: Config): readonly string[] {
+  return config.method.id === 'nash_md' ? NASH_STAGES[nashUpdate(config)] : METHOD_INFO[config.method.id].stages;
+}
+
 /**
  * Where a method behaves differently on this task, or cannot run with these settings: one
  * sentence for the UI, or null. (Every method runs on every task; Nash-MD picks its update;
@@ -93,7 +124,7 @@ export function methodNote(config: Config): string | null {
     return 'Chain of Hindsight reads the feedback in its context: charts and samples show the policy conditioned on <good>. Each pair becomes two separate examples; the paper’s chained form, where the second answer also reads the first, is not built here.';
   }
   if (config.method.id !== 'nash_md') return null;
-  const exactOk = T === 1 && tabular;
+  const exactOk = tabularOneStep(config);
   const { update } = config.method;
   if ((update === 'exact' || update === 'mirror_prox') && !exactOk) {
     return `The ${update === 'exact' ? 'exact' : 'mirror-prox'} update needs a one-step task with a tabular policy; this run would stop with an error. Choose “auto” or “policy gradient”.`;

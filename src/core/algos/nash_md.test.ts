@@ -8,7 +8,9 @@ import { sampleTokens } from '../models/sample';
 import { Rng } from '../rng';
 import { prepareFarm } from '../farm_shared';
 import { handFarm, lastMembers, leakCheck, PREP, quickConfig, runExperiment, sharedFarm } from '../testing';
-import { createNashMd, nashMpStep, preferenceTable, sampleMixture } from './nash_md';
+import { createNashMd } from './nash_md';
+import { sampleMixture } from './nash_md_pg';
+import { nashMpStep, preferenceTable } from './nash_tabular';
 
 /** The intransitive task with judges good enough to learn from (each farm prepares in about a second). */
 const CYCLE = { task: { id: 'cycle' as const }, ...PREP.small, evalEvery: 1000 };
@@ -256,10 +258,11 @@ describe('Nash-MD-PG', () => {
   });
 
   it.each([
-    ['the helpful task (transformer)', { task: { id: 'helpful' as const }, update: 'auto' as const }],
-    ['the cycle task (exact update)', { task: { id: 'cycle' as const }, update: 'auto' as const }],
-    ['the cycle task (mirror prox)', { task: { id: 'cycle' as const }, update: 'mirror_prox' as const }],
-  ])('keeps the tensor count flat and frees everything on dispose on %s', async (_, { update, ...task }) => {
+    // PG's step size is Adam's learning rate (no η to report); Nash-MP plays the extrapolated policy, not the mixture.
+    ['the helpful task (transformer)', { task: { id: 'helpful' as const }, update: 'auto' as const }, ['mixture', 'sample', 'preference', 'update'], ['nash/preference_vs_mixture', 'nash/advantage'], ['nash/eta']],
+    ['the cycle task (exact update)', { task: { id: 'cycle' as const }, update: 'auto' as const }, ['mixture', 'preference', 'update'], ['nash/preference_vs_mixture', 'nash/eta', 'nash/residual'], []],
+    ['the cycle task (mirror prox)', { task: { id: 'cycle' as const }, update: 'mirror_prox' as const }, ['extrapolate', 'preference', 'update'], ['nash/preference_vs_extrapolated', 'nash/eta', 'nash/residual'], ['nash/preference_vs_mixture']],
+  ])('marks its own stages and metrics, keeps the tensor count flat and frees everything on dispose on %s', async (_, { update, ...task }, marked, reported, absent) => {
     const leaks = leakCheck();
     const experiment = createExperiment(
       quickConfig('tiny', {
@@ -274,8 +277,10 @@ describe('Nash-MD-PG', () => {
     leaks.hold();
     for (let i = 0; i < 3; i++) {
       const { members, stages } = await experiment.step();
-      expect(stages.map((s) => s.name)).toEqual(['mixture', 'sample', 'preference', 'update', 'readback']);
+      expect(stages.map((s) => s.name)).toEqual([...marked, 'readback']);
       expect(members[1]['nash/tau']).toBeCloseTo(0.5, 6);
+      for (const key of reported) expect(members[0], key).toHaveProperty([key]);
+      for (const key of absent) expect(members[0], key).not.toHaveProperty([key]);
       stages.forEach((s) => expect(s.narration).not.toContain('–'));
     }
     leaks.expectFlat();
