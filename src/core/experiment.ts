@@ -14,24 +14,24 @@ import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars } 
 import { Readback } from './readback';
 import { MAX_MATRIX } from './eval/winrate';
 import { createNet, createPopulation, sampleResponses, streams } from './population';
-import type { Prepared } from './prepare';
-import { adoptFarm, prepareFarm, type FarmSource, type SharedFarm } from './farm_shared';
+import type { Prepared } from './preparation/prepare';
+import { adoptPreparation, prepareShared, type PreparationSource, type SharedPreparation } from './preparation/shared';
 import { allResponses } from './tasks/task';
 import type { Experiment, ExperimentInfo, IterationResult, MemberSummary, Metrics, PolicyTables, RunSummary, StageReport } from './types';
 
 /** How an experiment gets its preparation. */
 export interface ExperimentOptions {
-  /** Run on this already prepared farm (borrowed: the experiment does not dispose it). */
-  shared?: SharedFarm;
+  /** Run on this already preparation (borrowed: the experiment does not dispose it). */
+  shared?: SharedPreparation;
   /** Else ask this source for one when preparing (borrowed too), e.g. the engine's cache. */
-  farms?: FarmSource;
+  preparations?: PreparationSource;
 }
 
 export function createExperiment(config: Config, options: ExperimentOptions = {}): Experiment {
-  const { shared, farms } = options;
-  /** A farm prepared for this experiment alone (neither shared nor from a source): freed with it. */
-  let owned: SharedFarm | null = null;
-  /** Frees what adopting the farm made for this experiment (a β sweep's per-member view). */
+  const { shared, preparations } = options;
+  /** A preparation prepared for this experiment alone (neither shared nor from a source): freed with it. */
+  let owned: SharedPreparation | null = null;
+  /** Frees what adopting the preparation made for this experiment (a β sweep's per-member view). */
   let release = (): void => {};
   const pop = createPopulation(config);
   const { task } = pop;
@@ -149,16 +149,16 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       return iteration;
     },
     async prepare(onProgress, signal) {
-      // The farm (π_ref, comparisons, judges, evaluator) is trained on a network of its own,
+      // The preparation (π_ref, comparisons, judges, evaluator) is trained on a network of its own,
       // so a cancelled preparation leaves the policy untouched; the policy starts from π_ref.
-      const farm = async (): Promise<SharedFarm> => {
+      const preparation = async (): Promise<SharedPreparation> => {
         if (shared) return shared;
-        if (farms) return farms(config, onProgress, signal);
-        owned = await prepareFarm(config, onProgress, { signal });
+        if (preparations) return preparations(config, onProgress, signal);
+        owned = await prepareShared(config, onProgress, { signal });
         return owned;
       };
-      preparing ??= farm().then(async (f) => {
-        const adopted = await adoptFarm(f, config, policy);
+      preparing ??= preparation().then(async (f) => {
+        const adopted = await adoptPreparation(f, config, policy);
         release = adopted.release;
         const p = adopted.prepared;
         prepared = p;

@@ -6,7 +6,7 @@
  */
 import { defaultConfig, TASK_IDS, type ConfigInput, type MethodId, type TaskId } from './config';
 import { createExperiment } from './experiment';
-import { prepareFarm } from './farm_shared';
+import { prepareShared } from './preparation/shared';
 import { availableMethods, METHOD_INFO, needsPreferenceModel } from './method_info';
 import type { Metrics } from './types';
 
@@ -88,7 +88,7 @@ export async function runFarm(options: FarmOptions): Promise<FarmResult> {
   const judges = needsPreferenceModel(methods) ? 'reward and preference models' : 'reward model';
   say(`preparing ${first.task.id} for ${options.seeds} seed(s): SFT, ${first.feedback.comparisons} comparisons, ${judges}`);
   let stage = '';
-  const farm = await prepareFarm(
+  const farm = await prepareShared(
     first,
     (p) => {
       if (p.stage !== stage) say(`  ${(stage = p.stage)} (${elapsed()})`);

@@ -8,7 +8,7 @@ describe('reward over-optimisation on the helpful task (Gao, Schulman, Hilton 20
     // punishes) and over-fits 1 600 noisy pairs from π_ref: it is wrong in the tail that PPO
     // then exploits. Exact expectations (all 1 296 replies enumerated), so no sampling noise.
     // The same config the scenario loads: this is the scenario's promise. Which errors the
-    // reward model makes depends on its farm's pairs, so the exploit, and this test, hold
+    // reward model makes depends on its preparation's pairs, so the exploit, and this test, hold
     // while preparation keeps its numbers (PREPARATION_VERSION); PPO's own rounding moves
     // where gold peaks, not whether it falls (gold falls ≈ 0.5 below its peak here).
     const scenario = SCENARIOS.find((s) => s.id === 'overoptimization')!;

@@ -1,20 +1,20 @@
 /**
- * The unit tests' toolkit: named preparation presets, farms prepared once per file and
+ * The unit tests' toolkit: named preparation presets, preparations prepared once per file and
  * shared by its tests, the tensor-leak check, and the backend a file runs on. Test-only:
  * nothing in the app imports it.
  *
  * Preparation (SFT → comparisons → judges → exact evaluator) is most of what a method test
  * costs, and it does not depend on the method: a file that checks several methods, or
- * several claims, on the same farm prepares it once in `beforeAll` (`sharedFarm`).
+ * several claims, on the same preparation prepares it once in `beforeAll` (`sharedPreparation`).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { defaultConfig, type Config, type ConfigInput } from './config';
 import { createExperiment } from './experiment';
-import { prepareFarm, type SharedFarm } from './farm_shared';
+import { prepareShared, type SharedPreparation } from './preparation/shared';
 import type { MethodContext } from './algos/method';
 import { createNet, createPopulation } from './population';
-import { disposePrepared, prepare, type PrepareOptions, type Prepared } from './prepare';
+import { disposePrepared, prepare, type PrepareOptions, type Prepared } from './preparation/prepare';
 import type { IterationResult, Metrics } from './types';
 
 /**
@@ -53,31 +53,31 @@ export function tinyConfig(iterations = 3, overrides: Partial<ConfigInput> = {})
 }
 
 /**
- * A farm prepared once for the whole file (`beforeAll`) and freed after it (`afterAll`).
+ * A preparation prepared once for the whole file (`beforeAll`) and freed after it (`afterAll`).
  * Experiments borrow it with `run(config)`; their config must share its preparation settings
- * (`farmKey`), which `adoptFarm` checks. Read `farm()` inside tests, not at collection time.
+ * (`preparationKey`), which `adoptPreparation` checks. Read `preparation()` inside tests, not at collection time.
  */
-export function sharedFarm(base: Partial<ConfigInput>, options: PrepareOptions = {}) {
-  let farm: SharedFarm | null = null;
+export function sharedPreparation(base: Partial<ConfigInput>, options: PrepareOptions = {}) {
+  let preparation: SharedPreparation | null = null;
   beforeAll(async () => {
-    farm = await prepareFarm(defaultConfig(base), undefined, options);
+    preparation = await prepareShared(defaultConfig(base), undefined, options);
   });
-  afterAll(() => farm?.dispose());
-  const get = (): SharedFarm => {
-    if (!farm) throw new Error('the shared farm is prepared in beforeAll: use it inside a test');
-    return farm;
+  afterAll(() => preparation?.dispose());
+  const get = (): SharedPreparation => {
+    if (!preparation) throw new Error('the shared preparation is prepared in beforeAll: use it inside a test');
+    return preparation;
   };
   return {
-    farm: get,
-    /** The farm's config with `overrides` (method, iterations, β…; not its preparation). */
+    preparation: get,
+    /** The preparation's config with `overrides` (method, iterations, β…; not its preparation). */
     config: (overrides: Partial<ConfigInput> = {}): Config => defaultConfig({ ...base, ...overrides }),
-    /** Runs that config on the farm for its iterations; every iteration's result. */
+    /** Runs that config on the preparation for its iterations; every iteration's result. */
     run: (overrides: Partial<ConfigInput> = {}) => runExperiment(defaultConfig({ ...base, ...overrides }), get()),
   };
 }
 
 /** Runs an experiment for `config.iterations` (on `shared` when given) and frees it. */
-export async function runExperiment(config: Config, shared?: SharedFarm): Promise<IterationResult[]> {
+export async function runExperiment(config: Config, shared?: SharedPreparation): Promise<IterationResult[]> {
   const experiment = createExperiment(config, { shared });
   const results: IterationResult[] = [];
   try {
@@ -92,10 +92,10 @@ export async function runExperiment(config: Config, shared?: SharedFarm): Promis
 export const lastMembers = (results: readonly IterationResult[]): Metrics[] => results[results.length - 1].members;
 
 /**
- * A farm prepared by hand, as the experiment does, so a test can reach what the experiment
+ * A preparation prepared by hand, as the experiment does, so a test can reach what the experiment
  * keeps inside (the learned preference model, the evaluator, a method's own networks).
  */
-export async function handFarm(config: Config, options: PrepareOptions = {}): Promise<{ ctx: MethodContext; prepared: Prepared; dispose: () => void }> {
+export async function handPreparation(config: Config, options: PrepareOptions = {}): Promise<{ ctx: MethodContext; prepared: Prepared; dispose: () => void }> {
   const pop = createPopulation(config);
   const policy = createNet(pop, pop.shape.V, 'policy/init');
   const prepared = await prepare(pop, policy, undefined, options);

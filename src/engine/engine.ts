@@ -6,28 +6,28 @@
  * Reset or a new config arriving while Play runs waits for the iteration in flight instead
  * of disposing tensors under it. Pause bypasses the queue: it only raises a flag. Pause,
  * Reset, a new config and a backend switch first cancel a preparation in progress, which
- * stops within one optimiser step. Preparations are cached (FarmCache), so a change that
+ * stops within one optimiser step. Preparations are cached (PreparationCache), so a change that
  * does not touch what preparation depends on (method, β, iterations) starts at once.
  */
 import { isCancelled } from '../core/cancel';
 import type { Config } from '../core/config';
 import { createExperiment } from '../core/experiment';
-import type { FarmSource } from '../core/farm_shared';
+import type { PreparationSource } from '../core/preparation/shared';
 import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
 import { selectBackend, type EngineEnv } from './backend';
-import { FarmCache } from './farm_cache';
-import { openFarmStore, type FarmStore } from './farm_store';
+import { PreparationCache } from './preparation_cache';
+import { openPreparationStore, type PreparationStore } from './preparation_store';
 import { serializeError, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
 
 export interface LocalEngineOptions {
   /** Default 'node' outside a browser-like global scope. */
   env?: EngineEnv;
-  /** Injected by tests to drive the engine with a scripted experiment; `farms` is the engine's cache. */
-  createExperiment?: (config: Config, farms: FarmSource) => Experiment;
+  /** Injected by tests to drive the engine with a scripted experiment; `preparations` is the engine's cache. */
+  createExperiment?: (config: Config, preparations: PreparationSource) => Experiment;
   /** Minimum gap between two progress events of one stage (the last one is always sent). */
   progressIntervalMs?: number;
-  /** Where prepared farms persist across page loads; default IndexedDB where there is one, null for none. */
-  farmStore?: FarmStore | null;
+  /** Where preparations persist across page loads; default IndexedDB where there is one, null for none. */
+  preparationStore?: PreparationStore | null;
 }
 
 /** The status an iteration leaves behind when nothing went wrong. */
@@ -36,8 +36,8 @@ type Resting = 'ready' | 'playing';
 /** `LabEngine` running in the current thread. */
 export class LocalEngine implements LabEngine {
   private readonly env: EngineEnv;
-  private readonly build: (config: Config, farms: FarmSource) => Experiment;
-  private readonly farms: FarmCache;
+  private readonly build: (config: Config, preparations: PreparationSource) => Experiment;
+  private readonly preparations: PreparationCache;
   /** Whether the current experiment's preparation came from the cache (memory or the persistent store). */
   private reused = false;
   /** The run the current experiment belongs to (given by the page), stamped on its events. */
@@ -57,21 +57,21 @@ export class LocalEngine implements LabEngine {
 
   constructor(options: LocalEngineOptions = {}) {
     this.env = options.env ?? ('document' in globalThis || 'WorkerGlobalScope' in globalThis ? 'browser' : 'node');
-    this.build = options.createExperiment ?? ((config, farms) => createExperiment(config, { farms }));
+    this.build = options.createExperiment ?? ((config, preparations) => createExperiment(config, { preparations }));
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
-    this.farms = new FarmCache(options.farmStore === undefined ? openFarmStore() : options.farmStore);
+    this.preparations = new PreparationCache(options.preparationStore === undefined ? openPreparationStore() : options.preparationStore);
   }
 
-  /** Starts a backend. The old experiment's (and cached farms') tensors belong to the old backend, so it is rebuilt. */
+  /** Starts a backend. The old experiment's (and cached preparations') tensors belong to the old backend, so it is rebuilt. */
   async init(backend: BackendChoice, run?: number, remembered?: BackendName): Promise<BackendInfo> {
     this.cancelPreparation();
     await this.stopPlaying();
     return this.exclusive(async () => {
       this.dropExperiment();
-      this.farms.clear();
+      this.preparations.clear();
       this.run = run ?? this.run + 1;
       const info = await selectBackend(backend, this.env, remembered);
-      this.farms.backend = info.name;
+      this.preparations.backend = info.name;
       if (this.config) this.experiment = this.make(this.config);
       this.setStatus(this.experiment ? 'ready' : 'idle');
       return info;
@@ -155,22 +155,22 @@ export class LocalEngine implements LabEngine {
     this.listeners.clear();
     void this.exclusive(async () => {
       this.dropExperiment();
-      this.farms.clear();
+      this.preparations.clear();
     });
   }
 
   /** Keys of the cached preparations (for tests). */
-  cachedFarms(): string[] {
-    return this.farms.keys();
+  cachedPreparations(): string[] {
+    return this.preparations.keys();
   }
 
   private make(config: Config): Experiment {
-    const farms: FarmSource = async (c, onProgress, signal) => {
-      const { farm, origin } = await this.farms.get(c, onProgress, signal);
+    const preparations: PreparationSource = async (c, onProgress, signal) => {
+      const { preparation, origin } = await this.preparations.get(c, onProgress, signal);
       this.reused = origin !== 'prepared';
-      return farm;
+      return preparation;
     };
-    return this.build(config, farms);
+    return this.build(config, preparations);
   }
 
   private cancelPreparation(): void {

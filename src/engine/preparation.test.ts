@@ -56,10 +56,10 @@ function during(engine: LocalEngine, stage: PrepareStage): Promise<void> {
 }
 
 describe('the preparation cache', () => {
-  it('reuses the farm for another method, β and iteration count, with the same numbers as preparing afresh', async () => {
+  it('reuses the preparation for another method, β and iteration count, with the same numbers as preparing afresh', async () => {
     const { engine, events } = await started(tinyConfig(2));
     await engine.step();
-    expect(engine.cachedFarms()).toHaveLength(1);
+    expect(engine.cachedPreparations()).toHaveLength(1);
     const dpo = tinyConfig(2, { method: { id: 'dpo', beta: 0.3, batchSize: 16 } });
     await engine.load(dpo, 2);
     const before = events.length;
@@ -68,9 +68,9 @@ describe('the preparation cache', () => {
     // No training: no progress events, and the page is told the preparation was reused.
     expect(progressOf(after)).toEqual([]);
     expect(preparedOf(after)).toEqual([expect.objectContaining({ reused: true })]);
-    expect(engine.cachedFarms()).toHaveLength(1);
+    expect(engine.cachedPreparations()).toHaveLength(1);
 
-    // A fresh engine that prepares DPO's farm itself reaches the same numbers.
+    // A fresh engine that prepares DPO's preparation itself reaches the same numbers.
     expect(await uninterrupted(dpo)).toEqual(reused.members);
   });
 
@@ -84,7 +84,7 @@ describe('the preparation cache', () => {
     expect(members).toHaveLength(3);
     expect(progressOf(events)).toEqual([]);
     expect(preparedOf(events)[0]).toMatchObject({ reused: true, rewardModel: [expect.anything(), expect.anything(), expect.anything()] });
-    expect(engine.cachedFarms()).toHaveLength(1);
+    expect(engine.cachedPreparations()).toHaveLength(1);
   });
 
   it('prepares again when the seed, the task or a judge setting changes', async () => {
@@ -98,10 +98,10 @@ describe('the preparation cache', () => {
       stop();
       expect(preparedOf(events)[0].reused, JSON.stringify(change)).toBe(false);
     }
-    expect(engine.cachedFarms()).toHaveLength(4);
+    expect(engine.cachedPreparations()).toHaveLength(4);
   });
 
-  it('trains only the preference model when Nash-MD follows PPO on the same farm', async () => {
+  it('trains only the preference model when Nash-MD follows PPO on the same preparation', async () => {
     const { engine } = await started(tinyConfig(1, { task: { id: 'cycle' }, preferenceModel: { steps: 10 } }));
     await engine.step();
     await engine.load(tinyConfig(1, { task: { id: 'cycle' }, preferenceModel: { steps: 10 }, method: { id: 'nash_md' } }), 2);
@@ -112,12 +112,12 @@ describe('the preparation cache', () => {
     expect(preparedOf(events)[0]).toMatchObject({ reused: true, preferenceModel: [expect.objectContaining({ 'pm/accuracy': expect.any(Number) })] });
   });
 
-  it('frees every cached farm on a backend switch and on dispose', async () => {
+  it('frees every cached preparation on a backend switch and on dispose', async () => {
     const before = tf.memory().numTensors;
     const { engine } = await started(tinyConfig(1));
     await engine.step();
     await engine.init('wasm', 2);
-    expect(engine.cachedFarms()).toEqual([]);
+    expect(engine.cachedPreparations()).toEqual([]);
     engine.dispose();
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(tf.memory().numTensors).toBe(before);
@@ -140,7 +140,7 @@ describe('cancelling a preparation', () => {
     // The stage stopped early: its last report is short of its total.
     const last = progressOf(events).filter((p) => p.stage === stage).at(-1)!;
     expect(last.step).toBeLessThan(last.total);
-    expect(engine.cachedFarms()).toEqual([]);
+    expect(engine.cachedPreparations()).toEqual([]);
     expect(tf.memory().numTensors).toBe(held);
     // Nothing half-trained survived: the next run's numbers equal an uninterrupted engine's.
     const again = await engine.step();
@@ -164,7 +164,7 @@ describe('cancelling a preparation', () => {
     expect(isCancelled(await step.catch((e: unknown) => e))).toBe(true);
     // It stopped inside the evaluation: the stage never reported its end.
     expect(progressOf(events).filter((p) => p.stage === 'exact').map((p) => p.step)).toEqual([0]);
-    expect(engine.cachedFarms()).toEqual([]);
+    expect(engine.cachedPreparations()).toEqual([]);
     expect(tf.memory().numTensors).toBe(held);
   });
 

@@ -6,7 +6,7 @@ import { BackendBadge, BackendFallbackNotice } from './BackendBadge';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { ErrorAlert } from './ErrorAlert';
-import { FarmPanel } from './FarmPanel';
+import { JudgesPanel } from './JudgesPanel';
 import { RunControls } from './RunControls';
 import { ScenarioPicker } from './ScenarioPicker';
 import { ComparePanel } from './ComparePanel';
@@ -43,7 +43,7 @@ export function App() {
         <BackendFallbackNotice />
         <RunControls />
         <Charts />
-        {embed.shows('feedback') && <FarmPanel />}
+        {embed.shows('feedback') && <JudgesPanel />}
         {embed.shows('compare') && <ComparePanel />}
         {embed.shows('history') && <HistoryPanel />}
       </main>

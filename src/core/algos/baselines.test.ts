@@ -3,21 +3,21 @@ import type { Config, ConfigInput } from '../config';
 import { createExperiment } from '../experiment';
 import { methodDefaults } from '../method_fields';
 import { availableMethods, methodStages } from '../method_info';
-import { sharedFarm, leakCheck } from '../testing';
+import { sharedPreparation, leakCheck } from '../testing';
 import { bestOfNDistribution, bestOfNKlBound } from './best_of_n';
 
 const kl = (p: number[], q: number[]) => p.reduce((s, pi, i) => (pi > 0 ? s + pi * Math.log(pi / q[i]) : s), 0);
 
 /**
- * A quick farm on the bandit (small judges, no label noise), prepared once for every test in
- * this file: each method runs on the same π_ref and judges, as it would alone (farm_shared.test.ts).
+ * A quick preparation on the bandit (small judges, no label noise), prepared once for every test in
+ * this file: each method runs on the same π_ref and judges, as it would alone (preparation/shared.test.ts).
  */
-const bandit = sharedFarm(
+const bandit = sharedPreparation(
   { sft: { steps: 60 }, feedback: { comparisons: 400, labelNoise: 0 }, rewardModel: { steps: 60 }, preferenceModel: { steps: 5 } },
   { preferenceModel: true }, // the every-method test includes Nash-MD
 );
-const farm = (method: ConfigInput['method'], iterations: number) => bandit.config({ iterations, method });
-const experimentOn = (config: Config) => createExperiment(config, { shared: bandit.farm() });
+const preparation = (method: ConfigInput['method'], iterations: number) => bandit.config({ iterations, method });
+const experimentOn = (config: Config) => createExperiment(config, { shared: bandit.preparation() });
 
 describe('best-of-n', () => {
   it('has the closed-form distribution on a hand-worked example', () => {
@@ -48,7 +48,7 @@ describe('best-of-n', () => {
   it('reports the exact KL of its distribution, samples from it, and beats π_ref by the reward model', async () => {
     const n = 4;
     const run = async (method: ConfigInput['method']) => {
-      const experiment = experimentOn(farm(method, 1));
+      const experiment = experimentOn(preparation(method, 1));
       const { members } = await experiment.step();
       const { members: summary } = await experiment.summary();
       experiment.dispose();
@@ -56,7 +56,7 @@ describe('best-of-n', () => {
     };
     const bon = await run({ id: 'best_of_n', n, batchSize: 3000 });
     const sft = await run({ id: 'sft', batchSize: 8 });
-    // Same seed, same farm: the same π_ref.
+    // Same seed, same preparation: the same π_ref.
     expect(bon.tables.reference).toEqual(sft.tables.reference);
     // The reported exact KL is that of the reported table (bandit prompts are equally likely).
     const promptKl = bon.tables.policy.map((pi, x) => kl(pi, bon.tables.reference[x]));
@@ -72,7 +72,7 @@ describe('best-of-n', () => {
 
 describe('expert iteration and the SFT baseline', () => {
   it('expert iteration raises the exact proxy reward above π_ref’s, and keeps tensors flat', async () => {
-    const experiment = experimentOn(farm({ id: 'expert_iteration', n: 8, batchSize: 64, steps: 4, lr: 0.05 }, 12));
+    const experiment = experimentOn(preparation({ id: 'expert_iteration', n: 8, batchSize: 64, steps: 4, lr: 0.05 }, 12));
     const first = await experiment.step();
     const leaks = leakCheck();
     let last = first;
@@ -85,7 +85,7 @@ describe('expert iteration and the SFT baseline', () => {
   });
 
   it('the SFT baseline stays exactly at π_ref: KL 0 and win rate ½', async () => {
-    const experiment = experimentOn(farm({ id: 'sft', batchSize: 32 }, 3));
+    const experiment = experimentOn(preparation({ id: 'sft', batchSize: 32 }, 3));
     let last = await experiment.step();
     for (let i = 1; i < 3; i++) last = await experiment.step();
     expect(last.members[0]['kl/exact']).toBeCloseTo(0, 6);
@@ -97,7 +97,7 @@ describe('expert iteration and the SFT baseline', () => {
 
 describe('every method', () => {
   it.each(availableMethods())('%s marks exactly the stages method_info lists, in order, and says something real for each', async (id) => {
-    const experiment = experimentOn(farm(methodDefaults(id), 2));
+    const experiment = experimentOn(preparation(methodDefaults(id), 2));
     const { stages } = await experiment.step();
     const listed = methodStages(experiment.info.config);
     expect(stages.map((s) => s.name)).toEqual([...listed, 'readback']);

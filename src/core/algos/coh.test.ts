@@ -6,15 +6,15 @@ import { createTransformer } from '../models/transformer';
 import { Rng } from '../rng';
 import { poolPreference } from '../tasks/annotators';
 import { taskFor } from '../tasks';
-import { handFarm, leakCheck } from '../testing';
+import { handPreparation, leakCheck } from '../testing';
 import { encodeResponse } from '../tasks/task';
 import { cohIteration, createCohState, disposeCohState, forgetfulMask, type CohState } from './coh';
 
-/** Prepares a farm and binds CoH to it, as the experiment does, keeping the hindsight network in reach. */
-async function cohFarm(overrides: Partial<ConfigInput>) {
+/** Prepares a preparation and binds CoH to it, as the experiment does, keeping the hindsight network in reach. */
+async function cohPreparation(overrides: Partial<ConfigInput>) {
   const config: Config = defaultConfig(overrides);
   const hp = config.method as CohHyper;
-  const { ctx, prepared, dispose: disposeFarm } = await handFarm(config);
+  const { ctx, prepared, dispose: disposePreparation } = await handPreparation(config);
   const { pop } = ctx;
   const state: CohState = createCohState(ctx, hp);
   const iterate = async (i: number) => {
@@ -31,7 +31,7 @@ async function cohFarm(overrides: Partial<ConfigInput>) {
   };
   const dispose = () => {
     disposeCohState(state);
-    disposeFarm();
+    disposePreparation();
   };
   return { config, pop, prepared, state, iterate, probs, dispose };
 }
@@ -47,7 +47,7 @@ describe('Chain of Hindsight', () => {
   it('starts every feedback context at π_ref and its first loss is the hand-computed NLL of the labelled responses', async () => {
     // All 199 training pairs (one is held out) in one minibatch, one step: the logged loss is that of π_ref itself,
     // ½·(−mean log π_ref(y⁺) − mean log π_ref(y⁻)), computed here from the comparisons on the host.
-    const farm = await cohFarm({
+    const preparation = await cohPreparation({
       task: bakery,
       sft: { steps: 40 },
       feedback: { comparisons: 200, labelNoise: 0 },
@@ -55,24 +55,24 @@ describe('Chain of Hindsight', () => {
       preferenceModel: { steps: 0 },
       method: { id: 'coh', batchSize: 256, steps: 1, lr: 0.01 },
     });
-    const ref = (await farm.probs('reference'))[0];
-    expect(totalVariation((await farm.probs('good'))[0], ref)).toBeLessThan(1e-6);
-    expect(totalVariation((await farm.probs('bad'))[0], ref)).toBeLessThan(1e-6);
+    const ref = (await preparation.probs('reference'))[0];
+    expect(totalVariation((await preparation.probs('good'))[0], ref)).toBeLessThan(1e-6);
+    expect(totalVariation((await preparation.probs('bad'))[0], ref)).toBeLessThan(1e-6);
 
-    const pairs = farm.prepared.feedback.comparisons[0].slice(0, farm.prepared.feedback.train.prompts.shape[1]); // the held-out one excluded
+    const pairs = preparation.prepared.feedback.comparisons[0].slice(0, preparation.prepared.feedback.train.prompts.shape[1]); // the held-out one excluded
     const nll = (y: number[]) => -Math.log(ref[encodeResponse(y, 4)]);
     const good = pairs.reduce((s, c) => s + nll(c.firstWins ? c.first : c.second), 0) / pairs.length;
     const bad = pairs.reduce((s, c) => s + nll(c.firstWins ? c.second : c.first), 0) / pairs.length;
-    const m = await farm.iterate(1);
+    const m = await preparation.iterate(1);
     expect(m['coh/nll_good']).toBeCloseTo(good, 4);
     expect(m['coh/nll_bad']).toBeCloseTo(bad, 4);
     expect(m['loss/coh']).toBeCloseTo((good + bad) / 2, 4);
     expect(Math.abs(good - bad)).toBeGreaterThan(0.01); // distinct halves, so swapping <good> and <bad> would fail
-    farm.dispose();
+    preparation.dispose();
   });
 
   it('converges, given <good> and <bad>, to the winners’ and the losers’ distributions 2·π_ref(a)·Σ_b π_ref(b)·q_ab (TV < 0.02)', async () => {
-    const farm = await cohFarm({
+    const preparation = await cohPreparation({
       task: bakery,
       iterations: 40,
       sft: { steps: 150 },
@@ -82,25 +82,25 @@ describe('Chain of Hindsight', () => {
       preferenceModel: { steps: 0 },
       method: { id: 'coh', batchSize: 2048, steps: 8, lr: 0.03 },
     });
-    for (let i = 1; i <= 40; i++) await farm.iterate(i);
-    const task = taskFor(farm.config.task);
-    const ref = (await farm.probs('reference'))[0];
+    for (let i = 1; i <= 40; i++) await preparation.iterate(i);
+    const task = taskFor(preparation.config.task);
+    const ref = (await preparation.probs('reference'))[0];
     const q = (a: number, b: number) => poolPreference(task, 0, [a], [b]);
     const winners = ref.map((ra, a) => 2 * ra * ref.reduce((s, rb, b) => s + rb * q(a, b), 0));
     const losers = ref.map((ra, a) => 2 * ra * ref.reduce((s, rb, b) => s + rb * (1 - q(a, b)), 0));
-    const good = (await farm.probs('good'))[0];
-    const bad = (await farm.probs('bad'))[0];
+    const good = (await preparation.probs('good'))[0];
+    const bad = (await preparation.probs('bad'))[0];
     expect(totalVariation(good, winners)).toBeLessThan(0.02);
     expect(totalVariation(bad, losers)).toBeLessThan(0.02);
     // Learning from negative feedback: the two conditionings pull apart, and <good> beats π_ref on gold.
     const gold = (pi: number[]) => pi.reduce((s, p, y) => s + p * bakery.reward[y], 0);
     expect(gold(good)).toBeGreaterThan(gold(ref) + 0.05);
     expect(gold(bad)).toBeLessThan(gold(ref) - 0.05);
-    farm.dispose();
+    preparation.dispose();
   });
 
   it('keeps tensors flat across iterations with forgetful causal masking on a transformer', async () => {
-    const farm = await cohFarm({
+    const preparation = await cohPreparation({
       task: { id: 'helpful' },
       sft: { demos: 64, steps: 5, batchSize: 32 },
       feedback: { comparisons: 64 },
@@ -109,14 +109,14 @@ describe('Chain of Hindsight', () => {
       method: { id: 'coh', batchSize: 16, steps: 2, lr: 0.01, fcmMaxRatio: 0.5 },
     });
     // The transformer's contexts start at π_ref too (prompt embeddings copied per feedback).
-    expect(totalVariation((await farm.probs('good'))[1], (await farm.probs('reference'))[1])).toBeLessThan(1e-5);
-    await farm.iterate(1);
+    expect(totalVariation((await preparation.probs('good'))[1], (await preparation.probs('reference'))[1])).toBeLessThan(1e-5);
+    await preparation.iterate(1);
     const leaks = leakCheck();
-    const m = await farm.iterate(2);
-    await farm.iterate(3);
+    const m = await preparation.iterate(2);
+    await preparation.iterate(3);
     leaks.expectFlat();
     expect(Number.isFinite(m['loss/coh'])).toBe(true);
-    farm.dispose();
+    preparation.dispose();
   });
 });
 

@@ -34,7 +34,7 @@ import { createTransformer } from '../models/transformer';
 import { drawPrompts, sampleResponses, streams, type Population } from '../population';
 import type { Rng } from '../rng';
 import type { Metrics } from '../types';
-import { pairMinibatch } from './feedback';
+import { pairMinibatch } from '../preparation/feedback';
 import { perMember, policyStats, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const COH_STAGES = ['relabel', 'finetune', 'sample'] as const;

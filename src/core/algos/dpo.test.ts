@@ -3,7 +3,7 @@ import { defaultConfig, type ConfigInput } from '../config';
 import { expectation, optimalPolicy, totalVariation } from '../eval/optimum';
 import { createExperiment } from '../experiment';
 import { poolPreference, sigmoid } from '../tasks/annotators';
-import { sharedFarm, leakCheck } from '../testing';
+import { sharedPreparation, leakCheck } from '../testing';
 import { goldTable, taskFor, type Task } from '../tasks';
 import { DPO_STAGES } from './dpo';
 import { ONLINE_DPO_STAGES } from './online_dpo';
@@ -70,15 +70,15 @@ describe('DPO on the farm’s comparisons', () => {
 });
 
 describe('online DPO and XPO on the bandit', () => {
-  // One preparation for the three methods (the same π_ref and reward model, as in a farm table).
-  const bandit = sharedFarm({ task: { id: 'bandit' }, sft: { steps: 150 }, rewardModel: { steps: 150 } });
+  // One preparation for the three methods (the same π_ref and reward model, as in a preparation table).
+  const bandit = sharedPreparation({ task: { id: 'bandit' }, sft: { steps: 150 }, rewardModel: { steps: 150 } });
   it.each([
     { name: 'online DPO, reward-model judge', method: { id: 'online_dpo', beta: 0.1, batchSize: 128, lr: 0.05 } },
     { name: 'online IPO, annotator-pool judge', method: { id: 'online_dpo', loss: 'ipo', judge: 'pool', beta: 0.1, batchSize: 128, lr: 0.05 } },
     { name: 'XPO, reward-model judge', method: { id: 'xpo', alpha: 1e-3, beta: 0.1, batchSize: 128, lr: 0.05 } },
   ] as { name: string; method: ConfigInput['method'] }[])('$name beats π_ref on gold reward within 30 iterations', async ({ method }) => {
     const config = bandit.config({ iterations: 30, evalEvery: 30, method });
-    const experiment = createExperiment(config, { shared: bandit.farm() });
+    const experiment = createExperiment(config, { shared: bandit.preparation() });
     let last: Awaited<ReturnType<typeof experiment.step>> | null = null;
     for (let i = 0; i < config.iterations; i++) last = await experiment.step();
     const { members } = await experiment.summary();

@@ -22,7 +22,7 @@ import { sequenceLogProb } from '../math/logprobs';
 import { logRatioMargin, preferenceLoss, rankAccuracy, rewardMargin, type PreferenceLossKind } from '../math/preference_losses';
 import type { SeqNet } from '../models/seq_net';
 import { streams } from '../population';
-import { pairMinibatch } from './feedback';
+import { pairMinibatch } from '../preparation/feedback';
 import type { Metrics } from '../types';
 import { perMember, policyStats, UpdateMeans, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
 

@@ -13,7 +13,7 @@ import type { SeqNet } from '../models/seq_net';
 import { drawPrompts, sampleResponses, type Population } from '../population';
 import type { Rng } from '../rng';
 import type { Metrics } from '../types';
-import type { Feedback } from './feedback';
+import type { Feedback } from '../preparation/feedback';
 
 /** What every method iteration sees. Everything here belongs to the experiment, not the method. */
 export interface MethodContext {

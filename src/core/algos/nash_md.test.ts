@@ -6,27 +6,27 @@ import { createExperiment } from '../experiment';
 import { createTabularNet } from '../models/tabular';
 import { sampleTokens } from '../models/sample';
 import { Rng } from '../rng';
-import { prepareFarm } from '../farm_shared';
-import { handFarm, lastMembers, leakCheck, PREP, quickConfig, runExperiment, sharedFarm } from '../testing';
+import { prepareShared } from '../preparation/shared';
+import { handPreparation, lastMembers, leakCheck, PREP, quickConfig, runExperiment, sharedPreparation } from '../testing';
 import { createNashMd } from './nash_md';
 import { sampleMixture } from './nash_md_pg';
 import { nashMpStep, preferenceTable } from './nash_tabular';
 
-/** The intransitive task with judges good enough to learn from (each farm prepares in about a second). */
+/** The intransitive task with judges good enough to learn from (each preparation prepares in about a second). */
 const CYCLE = { task: { id: 'cycle' as const }, ...PREP.small, evalEvery: 1000 };
 /** Two runs trained together, each with its own τ. */
 const TAUS = [0.2, 1];
 
 /**
- * One hand-prepared farm for the τ sweep, shared by the Nash-MD and Nash-MP convergence tests
+ * One hand-preparation for the τ sweep, shared by the Nash-MD and Nash-MP convergence tests
  * (their preparations were identical); each training starts again from π_ref.
  */
-let sweep: ReturnType<typeof handFarm> | null = null;
+let sweep: ReturnType<typeof handPreparation> | null = null;
 afterAll(async () => (await sweep)?.dispose());
 
 /** Tabular Nash-MD (or Nash-MP) by hand: every iteration's metrics per member, the final π and the tables it solved. */
 async function trainTabular(config: Config) {
-  sweep ??= handFarm(defaultConfig({ ...CYCLE, method: { id: 'nash_md' }, sweep: { kind: 'beta', values: TAUS } }));
+  sweep ??= handPreparation(defaultConfig({ ...CYCLE, method: { id: 'nash_md' }, sweep: { kind: 'beta', values: TAUS } }));
   const { ctx, prepared } = await sweep;
   if (config.method.id !== 'nash_md') throw new Error('trainTabular needs a Nash-MD config');
   ctx.policy.params.forEach((w, i) => w.assign(prepared.reference[i]));
@@ -86,7 +86,7 @@ describe('regularizedNash (π*_τ ∝ μ·exp(P(y ≻ π*_τ)/τ))', () => {
 });
 
 /** The cycle task for one run (P = 1), prepared once for the tests that compare Nash-MD's updates on it. */
-const cycle = sharedFarm({ ...CYCLE, method: { id: 'nash_md' } });
+const cycle = sharedPreparation({ ...CYCLE, method: { id: 'nash_md' } });
 
 describe('tabular Nash-MD', () => {
   it('converges to the regularized Nash equilibrium of its learned preference table, per member τ', async () => {
@@ -126,15 +126,15 @@ describe('tabular Nash-MD', () => {
     // Noise-free labels: the learned preference is then the pool's (the rock fan tilts it a little),
     // whose Nash mixture stays within 0.01 of the gold equilibrium's worst case of ½.
     const noiseFree = { ...CYCLE, feedback: { labelNoise: 0, comparisons: 4000 } };
-    // Both methods on one preparation (the same π_ref, judges and labels, as in a farm table).
-    const farm = await prepareFarm(defaultConfig({ ...noiseFree, method: { id: 'nash_md' } }));
-    const run = async (overrides: Partial<ConfigInput>) => lastMembers(await runExperiment(defaultConfig({ ...noiseFree, ...overrides }), farm))[0];
+    // Both methods on one preparation (the same π_ref, judges and labels, as in a preparation table).
+    const preparation = await prepareShared(defaultConfig({ ...noiseFree, method: { id: 'nash_md' } }));
+    const run = async (overrides: Partial<ConfigInput>) => lastMembers(await runExperiment(defaultConfig({ ...noiseFree, ...overrides }), preparation))[0];
     let nash, ppo;
     try {
       nash = await run({ iterations: 600, method: { id: 'nash_md', tau: 0.02 } });
       ppo = await run({ iterations: 100, method: { id: 'ppo', beta: 0.02 } });
     } finally {
-      farm.dispose();
+      preparation.dispose();
     }
     expect(nash['winrate/worst_case']).toBeGreaterThanOrEqual(0.49);
     // (seed 0 gives 0.4924 here, and 0.449 for PPO, on CPU and WASM alike.) PPO's reward model ranks the cycle, so PPO

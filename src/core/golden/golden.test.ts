@@ -4,11 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, type MethodId } from '../config';
 import { createExperiment } from '../experiment';
-import { prepareFarm, type SharedFarm } from '../farm_shared';
+import { prepareShared, type SharedPreparation } from '../preparation/shared';
 import { availableMethods } from '../method_info';
 import { useBackend } from '../testing';
 import type { Metrics } from '../types';
-import { compareSeries, describeDrifts, GOLDEN_FARM, goldenConfig, goldenSeries, type GoldenFile } from './golden';
+import { compareSeries, describeDrifts, GOLDEN_PREPARATION, goldenConfig, goldenSeries, type GoldenFile } from './golden';
 
 // The references were made on the CPU backend, and the claim is "same backend, same numbers".
 await useBackend('cpu');
@@ -44,16 +44,16 @@ describe('compareSeries', () => {
 });
 
 describe('golden trajectories (seed 0, 50 iterations, CPU)', () => {
-  let farm: SharedFarm;
+  let preparation: SharedPreparation;
   // Preparation does not depend on the method: every method runs on the same π_ref and judges.
   beforeAll(async () => {
-    farm = await prepareFarm(defaultConfig(GOLDEN_FARM), undefined, { preferenceModel: true });
+    preparation = await prepareShared(defaultConfig(GOLDEN_PREPARATION), undefined, { preferenceModel: true });
   });
-  afterAll(() => farm?.dispose());
+  afterAll(() => preparation?.dispose());
 
   it.each(availableMethods())('%s follows its committed reference', async (id) => {
     const config = defaultConfig(goldenConfig(id));
-    const experiment = createExperiment(config, { shared: farm });
+    const experiment = createExperiment(config, { shared: preparation });
     const iterations: Metrics[] = [];
     for (let i = 0; i < config.iterations; i++) iterations.push((await experiment.step()).members[0]);
     experiment.dispose();

@@ -8,8 +8,8 @@
 import type { ConfigInput, MethodId } from '../config';
 import type { Metrics } from '../types';
 
-/** The farm every golden trajectory runs on (bandit: tabular policy, exact evaluation, fast). */
-export const GOLDEN_FARM = {
+/** The preparation every golden trajectory runs on (bandit: tabular policy, exact evaluation, fast). */
+export const GOLDEN_PREPARATION = {
   seed: 0,
   iterations: 50,
   task: { id: 'bandit' },
@@ -21,7 +21,7 @@ export const GOLDEN_FARM = {
 
 /** The method's defaults, with a small batch so that all methods together stay quick. */
 export function goldenConfig(id: MethodId): Partial<ConfigInput> {
-  return { ...GOLDEN_FARM, method: { id, batchSize: 16 } as ConfigInput['method'] };
+  return { ...GOLDEN_PREPARATION, method: { id, batchSize: 16 } as ConfigInput['method'] };
 }
 
 /** Metrics every method is pinned on; plus each method's own losses and the Nash-MD residual. */

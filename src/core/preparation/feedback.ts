@@ -1,5 +1,5 @@
 /**
- * The farm's preference data: pairs of responses drawn from π_ref, labelled by the
+ * The preparation's preference data: pairs of responses drawn from π_ref, labelled by the
  * simulated annotator pool (AlpacaFarm §3), split into training and held-out sets.
  */
 import * as tf from '@tensorflow/tfjs-core';

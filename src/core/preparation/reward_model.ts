@@ -1,6 +1,6 @@
 /**
  * The Bradley–Terry reward model (ALGORITHMS.md §1; InstructGPT step 2): r_φ minimises
- * −log σ(r_φ(x, y_w) − r_φ(x, y_l)) on the farm's labelled pairs.
+ * −log σ(r_φ(x, y_w) − r_φ(x, y_l)) on the preparation's labelled pairs.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRewardMlp, type RewardNet } from '../models/reward_mlp';

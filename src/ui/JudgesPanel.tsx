@@ -69,13 +69,13 @@ function NashSummary({ nash }: { nash: NashView }) {
   );
 }
 
-/** The farm panel; empty (with a hint) until the first Step has prepared the run. */
-export function FarmPanel() {
+/** The feedback-and-judges panel; empty (with a hint) until the first Step has prepared the run. */
+export function JudgesPanel() {
   const prepared = useLab((s) => s.prepared);
   const label = useLab((s) => s.info?.members[0]?.label);
   return (
-    <section className="farm" aria-labelledby="farm-title">
-      <h2 id="farm-title" className="panel-title">
+    <section className="judges-panel" aria-labelledby="judges-title">
+      <h2 id="judges-title" className="panel-title">
         Feedback and judges
       </h2>
       {!prepared ? (

@@ -1,42 +1,42 @@
 /**
- * Prepared farms kept across page loads, in IndexedDB (through `idb`): a reload, or a link
+ * Preparations kept across page loads, in IndexedDB (through `idb`): a reload, or a link
  * opened again, finds its preparation here and starts at once. Keyed by backend and
- * `farmKey`, since backends agree to float precision, not bit for bit. Bounded: the oldest
- * entries are evicted beyond `FARM_STORE_LIMIT`. Everything here fails soft: a missing,
+ * `preparationKey`, since backends agree to float precision, not bit for bit. Bounded: the oldest
+ * entries are evicted beyond `PREPARATION_STORE_LIMIT`. Everything here fails soft: a missing,
  * full or broken database only costs a preparation.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { FarmSnapshot } from '../core/farm_snapshot';
+import type { PreparationSnapshot } from '../core/preparation/snapshot';
 
 const DB_NAME = 'alignment-lab-farms';
 const STORE = 'farms';
-/** Snapshots kept: a default experiment is tens of kilobytes; a transformer farm a few megabytes. */
-export const FARM_STORE_LIMIT = 8;
+/** Snapshots kept: a default experiment is tens of kilobytes; a transformer preparation a few megabytes. */
+export const PREPARATION_STORE_LIMIT = 8;
 
 interface Entry {
   id: string;
   savedAt: number;
-  snapshot: FarmSnapshot;
+  snapshot: PreparationSnapshot;
 }
 
-interface FarmDb extends DBSchema {
+interface PreparationDb extends DBSchema {
   farms: { key: string; value: Entry; indexes: { savedAt: number } };
 }
 
-export interface FarmStore {
-  load(backend: string, key: string): Promise<FarmSnapshot | null>;
-  save(backend: string, snapshot: FarmSnapshot): Promise<void>;
+export interface PreparationStore {
+  load(backend: string, key: string): Promise<PreparationSnapshot | null>;
+  save(backend: string, snapshot: PreparationSnapshot): Promise<void>;
   remove(backend: string, key: string): Promise<void>;
 }
 
 const idOf = (backend: string, key: string) => `${backend}|${key}`;
 
 /** The store, or null where there is no IndexedDB (Node, some private modes). */
-export function openFarmStore(limit = FARM_STORE_LIMIT): FarmStore | null {
+export function openPreparationStore(limit = PREPARATION_STORE_LIMIT): PreparationStore | null {
   if (typeof indexedDB === 'undefined') return null;
-  let db: Promise<IDBPDatabase<FarmDb>> | null = null;
+  let db: Promise<IDBPDatabase<PreparationDb>> | null = null;
   const open = () =>
-    (db ??= openDB<FarmDb>(DB_NAME, 1, {
+    (db ??= openDB<PreparationDb>(DB_NAME, 1, {
       upgrade(database) {
         database.createObjectStore(STORE, { keyPath: 'id' }).createIndex('savedAt', 'savedAt');
       },
@@ -60,7 +60,7 @@ export function openFarmStore(limit = FARM_STORE_LIMIT): FarmStore | null {
         const ids = await database.getAllKeysFromIndex(STORE, 'savedAt');
         for (const id of ids.slice(0, Math.max(0, ids.length - limit))) await database.delete(STORE, id);
       } catch {
-        // Full or blocked storage: the farm stays in memory only.
+        // Full or blocked storage: the preparation stays in memory only.
       }
     },
     async remove(backend, key) {

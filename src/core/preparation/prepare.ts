@@ -5,27 +5,27 @@
  * the task allows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { checkpoint } from './cancel';
-import { collectFeedback, disposeFeedback, type Feedback } from './algos/feedback';
-import { trainPreferenceModel } from './algos/preference_model';
-import { trainRewardModel } from './algos/reward_model';
-import { trainSft } from './algos/sft';
-import { needsPreferenceModel } from './method_info';
-import { createExactEvaluator, type ExactEvaluator } from './eval/exact';
-import { symmetricNash } from './eval/nash';
-import { betaGrid, frontier } from './eval/optimum';
-import type { PreferenceNet } from './models/preference_mlp';
-import type { RewardNet } from './models/reward_mlp';
-import { snapshot } from './models/sample';
-import type { SeqNet } from './models/seq_net';
-import type { Population } from './population';
-import { allResponses } from './tasks/task';
-import type { ComparisonView, FrontierSet, Metrics, NashView, PrepareProgress, PrepareResult } from './types';
+import { checkpoint } from '../cancel';
+import { collectFeedback, disposeFeedback, type Feedback } from './feedback';
+import { trainPreferenceModel } from './preference_model';
+import { trainRewardModel } from './reward_model';
+import { trainSft } from './sft';
+import { needsPreferenceModel } from '../method_info';
+import { createExactEvaluator, type ExactEvaluator } from '../eval/exact';
+import { symmetricNash } from '../eval/nash';
+import { betaGrid, frontier } from '../eval/optimum';
+import type { PreferenceNet } from '../models/preference_mlp';
+import type { RewardNet } from '../models/reward_mlp';
+import { snapshot } from '../models/sample';
+import type { SeqNet } from '../models/seq_net';
+import type { Population } from '../population';
+import { allResponses } from '../tasks/task';
+import type { ComparisonView, FrontierSet, Metrics, NashView, PrepareProgress, PrepareResult } from '../types';
 
 export interface Prepared {
   reference: tf.Tensor[];
   reward: RewardNet;
-  /** Trained only when a method of the farm plays against it (Nash-MD); null otherwise. */
+  /** Trained only when a method of the preparation plays against it (Nash-MD); null otherwise. */
   preference: PreferenceNet | null;
   /** The labelled comparisons, kept for offline methods (DPO, Chain of Hindsight). */
   feedback: Feedback;
@@ -36,7 +36,7 @@ export interface Prepared {
 export interface PrepareOptions {
   /**
    * Train the pairwise preference model P_ψ. Default: when the config's method plays against it
-   * (a farm shared by several methods asks for it when any of them does).
+   * (a preparation shared by several methods asks for it when any of them does).
    */
   preferenceModel?: boolean;
   /** Aborting it stops the preparation within one optimiser step (`Cancelled`), freeing what it made. */

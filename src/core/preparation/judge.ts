@@ -1,5 +1,5 @@
 /**
- * Training a learned judge on the farm's comparisons: the Bradley–Terry reward model
+ * Training a learned judge on the preparation's comparisons: the Bradley–Terry reward model
  * (ALGORITHMS.md §1; margin r_φ(y_w) − r_φ(y_l)) and the pairwise preference model
  * (margin logit P_ψ(y_w ≻ y_l)) minimise the same −log σ(margin).
  */

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { farmKey } from '../core/farm_shared';
+import { preparationKey } from '../core/preparation/shared';
 import { tinyConfig } from '../core/testing';
 import { LocalEngine } from './engine';
-import { openFarmStore } from './farm_store';
+import { openPreparationStore } from './preparation_store';
 import type { EngineEvent } from './protocol';
 
 const engines: LocalEngine[] = [];
@@ -20,16 +20,16 @@ async function engineOn(backend: 'wasm' | 'cpu') {
   return { engine, events };
 }
 
-const store = openFarmStore()!;
+const store = openPreparationStore()!;
 const stored = (backend: string, key: string) => expect.poll(() => store.load(backend, key).then((s) => s !== null)).toBe(true);
 
-describe('prepared farms across page loads (IndexedDB)', () => {
-  it('a new engine (a reload) restores the farm instead of preparing, with the same numbers', async () => {
+describe('preparations across page loads (IndexedDB)', () => {
+  it('a new engine (a reload) restores the preparation instead of preparing, with the same numbers', async () => {
     const config = tinyConfig(2, { seed: 21 });
     const first = await engineOn('wasm');
     await first.engine.load(config);
     const original = await first.engine.step();
-    await stored('wasm', farmKey(config));
+    await stored('wasm', preparationKey(config));
 
     const second = await engineOn('wasm');
     await second.engine.load(config);
@@ -39,12 +39,12 @@ describe('prepared farms across page loads (IndexedDB)', () => {
     expect(restored.members).toEqual(original.members);
   });
 
-  it('keeps farms per backend: a CPU engine does not restore what WASM prepared', async () => {
+  it('keeps preparations per backend: a CPU engine does not restore what WASM prepared', async () => {
     const config = tinyConfig(1, { seed: 22 });
     const wasm = await engineOn('wasm');
     await wasm.engine.load(config);
     await wasm.engine.step();
-    await stored('wasm', farmKey(config));
+    await stored('wasm', preparationKey(config));
     const cpu = await engineOn('cpu');
     await cpu.engine.load(config);
     await cpu.engine.step();
@@ -56,8 +56,8 @@ describe('prepared farms across page loads (IndexedDB)', () => {
     const first = await engineOn('wasm');
     await first.engine.load(config);
     await first.engine.step();
-    await stored('wasm', farmKey(config));
-    const snapshot = (await store.load('wasm', farmKey(config)))!;
+    await stored('wasm', preparationKey(config));
+    const snapshot = (await store.load('wasm', preparationKey(config)))!;
     await store.save('wasm', { ...snapshot, reward: snapshot.reward.slice(1) }); // a parameter missing
     const second = await engineOn('wasm');
     await second.engine.load(config);
@@ -66,7 +66,7 @@ describe('prepared farms across page loads (IndexedDB)', () => {
   });
 
   it('is bounded: beyond its limit the oldest snapshots are evicted', async () => {
-    const small = openFarmStore(2)!;
+    const small = openPreparationStore(2)!;
     const snapshot = (key: string) => ({ version: 1, key, reference: [], reward: [], preference: null, comparisons: [], result: { sft: [], rewardModel: [], preferenceModel: [], comparisons: [], frontier: null, nash: null } });
     for (const key of ['a', 'b', 'c']) {
       await small.save('bounded', snapshot(key));

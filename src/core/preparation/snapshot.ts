@@ -1,21 +1,21 @@
 /**
- * A prepared farm as plain data, and back: what the engine keeps in IndexedDB so that a
+ * A preparation as plain data, and back: what the engine keeps in IndexedDB so that a
  * reload, or a link opened again, starts without preparing. The snapshot holds π_ref's
  * parameters, the judges' parameters, the labelled comparisons and the preparation's report;
  * the exact evaluator is rebuilt from them (deterministically, so the numbers are the ones a
  * fresh preparation on the same backend gives).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeFeedback, feedbackFrom } from './algos/feedback';
-import type { Config } from './config';
-import { createExactEvaluator } from './eval/exact';
-import { farmKey, farmPopulation, sharedFarmOf, type SharedFarm } from './farm_shared';
-import { createPreferenceMlp } from './models/preference_mlp';
-import { createRewardMlp } from './models/reward_mlp';
-import { createNet, streams } from './population';
+import { disposeFeedback, feedbackFrom } from './feedback';
+import type { Config } from '../config';
+import { createExactEvaluator } from '../eval/exact';
+import { preparationKey, preparationPopulation, sharedPreparationOf, type SharedPreparation } from './shared';
+import { createPreferenceMlp } from '../models/preference_mlp';
+import { createRewardMlp } from '../models/reward_mlp';
+import { createNet, streams } from '../population';
 import type { Prepared } from './prepare';
-import type { Comparison } from './tasks/annotators';
-import type { PrepareResult } from './types';
+import type { Comparison } from '../tasks/annotators';
+import type { PrepareResult } from '../types';
 
 /**
  * Bump when preparation changes what it computes (SFT, labelling, judges): snapshots of an
@@ -28,9 +28,9 @@ export interface TensorData {
   values: Float32Array;
 }
 
-export interface FarmSnapshot {
+export interface PreparationSnapshot {
   version: number;
-  /** `farmKey` of the config it was prepared for. */
+  /** `preparationKey` of the config it was prepared for. */
   key: string;
   reference: TensorData[];
   reward: TensorData[];
@@ -43,12 +43,12 @@ async function read(tensors: readonly tf.Tensor[]): Promise<TensorData[]> {
   return Promise.all(tensors.map(async (t) => ({ shape: [...t.shape], values: (await t.data()) as Float32Array })));
 }
 
-/** The farm as plain data (one readback per parameter). */
-export async function snapshotFarm(farm: SharedFarm): Promise<FarmSnapshot> {
-  const p = farm.prepared;
+/** The preparation as plain data (one readback per parameter). */
+export async function snapshotPreparation(preparation: SharedPreparation): Promise<PreparationSnapshot> {
+  const p = preparation.prepared;
   return {
     version: PREPARATION_VERSION,
-    key: farm.key,
+    key: preparation.key,
     reference: await read(p.reference),
     reward: await read(p.reward.params),
     preference: p.preference ? await read(p.preference.params) : null,
@@ -66,12 +66,12 @@ function assignAll(variables: readonly tf.Variable[], data: readonly TensorData[
   });
 }
 
-/** The farm a snapshot describes, for `config` (which must have the snapshot's `farmKey`). */
-export async function restoreFarm(config: Config, snapshot: FarmSnapshot): Promise<SharedFarm> {
+/** The preparation a snapshot describes, for `config` (which must have the snapshot's `preparationKey`). */
+export async function restorePreparation(config: Config, snapshot: PreparationSnapshot): Promise<SharedPreparation> {
   if (snapshot.version !== PREPARATION_VERSION) throw new Error(`a snapshot of preparation version ${snapshot.version}, not ${PREPARATION_VERSION}`);
-  const key = farmKey(config);
+  const key = preparationKey(config);
   if (snapshot.key !== key) throw new Error('the snapshot was prepared for another config');
-  const pop = farmPopulation(config);
+  const pop = preparationPopulation(config);
   const net = createNet(pop, pop.shape.V, 'policy/init');
   const reward = createRewardMlp(pop.shape, config.rewardModel.hidden, streams(pop, 'rm/init'));
   const preference = snapshot.preference ? createPreferenceMlp(pop.shape, config.preferenceModel.hidden, streams(pop, 'pm/init')) : null;
@@ -86,7 +86,7 @@ export async function restoreFarm(config: Config, snapshot: FarmSnapshot): Promi
     made.push({ dispose: () => disposeFeedback(feedback) });
     const evaluator = pop.enumerable ? await createExactEvaluator(pop, net, reference, reward) : null;
     const prepared: Prepared = { reference, reward, preference, feedback, evaluator, result: snapshot.result };
-    return sharedFarmOf(key, prepared, net);
+    return sharedPreparationOf(key, prepared, net);
   } catch (error) {
     for (const x of made) x.dispose();
     throw error;
