@@ -47,7 +47,10 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
     watch: 'Proxy reward keeps climbing while gold reward peaks after a few iterations and falls back.',
     reference: { label: 'Gao, Schulman, Hilton 2022: Scaling laws for reward model overoptimization', url: 'https://arxiv.org/abs/2210.10760' },
+    // Seed 4: whether a reward model has an exploitable blind spot depends on its pairs; this
+    // one's does on every backend tested (gold falls ≈ 0.4–0.6 below its peak on WASM and CPU).
     config: {
+      seed: 4,
       task: { id: 'helpful' },
       iterations: 30,
       sft: { steps: 150 },

@@ -4,12 +4,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmSliceKernels } from './kernels/wasm_slice';
+import { registerWasmKernels } from './kernels';
 
 // No "install tfjs-node" banner in every file's output (prod mode changes logging only).
 tf.enableProdMode();
 // One thread per fork: vitest already runs a fork per core.
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-registerWasmSliceKernels();
+registerWasmKernels();
 await tf.setBackend('wasm');
 await tf.ready();

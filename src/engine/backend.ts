@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { BACKEND_CHAIN, type BackendChoice, type BackendInfo, type BackendName } from './protocol';
-import { registerWasmSliceKernels } from '../core/kernels/wasm_slice';
+import { registerWasmKernels } from '../core/kernels';
 
 /** Where the engine runs: browser pages/workers, or Node (CLI, tests, bench). */
 export type EngineEnv = 'browser' | 'node';
@@ -214,7 +214,7 @@ const TRY: Record<BackendName, (env: EngineEnv) => Promise<Attempt>> = {
 
   async wasm(env) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm'); // registers its flags, then the backend
-    registerWasmSliceKernels();
+    registerWasmKernels();
     // The threaded build spawns its own workers, which breaks inside a Vite module worker.
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     // In Node the package finds its binaries beside its own file; in the browser Vite

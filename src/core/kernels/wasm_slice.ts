@@ -22,7 +22,7 @@ interface SplitArgs {
   backend: BackendWasm;
 }
 
-function slice({ inputs: { x }, attrs, backend }: SliceArgs): TensorInfo {
+export function slice({ inputs: { x }, attrs, backend }: SliceArgs): TensorInfo {
   const [begin, size] = slice_util.parseSliceParams(x as never, attrs.begin, attrs.size);
   // Output first: allocating may grow the heap, which detaches earlier views of it.
   const out = backend.makeOutput(size, x.dtype);

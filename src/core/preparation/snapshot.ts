@@ -20,8 +20,9 @@ import type { PrepareResult } from '../types';
 /**
  * Bump when preparation changes what it computes (SFT, labelling, judges): snapshots of an
  * older preparation are then ignored instead of giving numbers a fresh run would not.
+ * 2: WASM matmuls of a transposed operand run through XNNPACK (kernels/wasm_batch_matmul.ts).
  */
-export const PREPARATION_VERSION = 1;
+export const PREPARATION_VERSION = 2;
 
 export interface TensorData {
   shape: number[];
