@@ -26,14 +26,12 @@ import { perMember, samplePolicy, UpdateMeans, type Method, type MethodContext, 
 
 export const PPO_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
 
-
 export interface PpoState {
   value: SeqNet;
   optimizer: PopulationAdam;
   /** Current KL coefficient per member [P] (moves only with the adaptive controller). */
   beta: tf.Variable;
 }
-
 
 export function createPpoState(ctx: MethodContext, hp: PpoHyper): PpoState {
   const value = createNet(ctx.pop, 1, 'ppo/value-init');
@@ -47,7 +45,6 @@ export function disposePpoState(state: PpoState): void {
   state.optimizer.dispose();
   state.beta.dispose();
 }
-
 
 /** One PPO iteration; `iteration` (1-based) names this iteration's random streams. */
 export function ppoIteration(
