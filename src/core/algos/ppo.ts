@@ -93,8 +93,8 @@ export function ppoIteration(
       'policy/entropy': perMember(tf.sum(entropy(logits), 2)),
       'value/explained_variance': explainedVariance(valuesOld, returns),
     };
-    // What each minibatch reads, per token, stacked so that a minibatch is one gather: [P, B, T, 4].
-    const perToken = tf.stack([logpOld, A, valuesOld, returns], 3);
+    // What each minibatch reads, per token, stacked so that a minibatch is one gather: [P, B, 4, T].
+    const perToken = tf.stack([logpOld, A, valuesOld, returns], 2);
     return { perToken, stats };
   });
   mark('advantages');
@@ -108,7 +108,7 @@ export function ppoIteration(
       const parts = state.optimizer.step(() => {
         const x = takeRows(inputs, rows, P);
         const y = takeRows(tokens, rows, P);
-        const [logpOld, A, valuesOld, returns] = tf.unstack(takeRows(rollout.perToken, rows, P), 3);
+        const [logpOld, A, valuesOld, returns] = tf.unstack(takeRows(rollout.perToken, rows, P), 2);
         const logp = tokenLogProbs(policy.applyEncoded(x), y);
         const pg = ppoPolicyLoss(logp, logpOld, A, hp.clipRange);
         const values = tf.squeeze(state.value.applyEncoded(x), [3]);

@@ -28,6 +28,17 @@ describe('WASM Slice and SplitV that read the heap in place', () => {
     expect(Array.from(await run())).toEqual(Array.from(await onBackend('cpu', run)));
   });
 
+  it.each([0, 1, 2, -1])('unstacks a [2, 3, 4] tensor along axis %i as the CPU backend does', async (axis) => {
+    const values = Array.from({ length: 24 }, (_, i) => i * 1.5);
+    const run = async () => {
+      const parts = tf.unstack(tf.tensor3d(values, [2, 3, 4]), axis);
+      const out = await Promise.all(parts.map((p) => p.array()));
+      tf.dispose(parts);
+      return out;
+    };
+    expect(await run()).toEqual(await onBackend('cpu', run));
+  });
+
   it('splits a [P, n] buffer along axis 1 into the parts the CPU backend gives', async () => {
     const values = Array.from({ length: 3 * 9 }, (_, i) => i);
     const run = async () => {

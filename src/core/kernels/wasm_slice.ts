@@ -1,5 +1,5 @@
 /**
- * Slice and SplitV for tfjs's WASM backend that copy only the slice.
+ * Slice, SplitV and Unpack for tfjs's WASM backend that copy only the slice.
  *
  * tfjs-backend-wasm 4.22 reads a slice's input with `readSync`, which copies the whole input
  * out of the WASM heap first: splitting one [P, n] buffer into k parts copies it k times.
@@ -68,7 +68,26 @@ function splitV({ inputs: { x }, attrs, backend }: SplitArgs): TensorInfo[] {
   });
 }
 
+interface UnpackArgs {
+  inputs: { value: TensorInfo };
+  attrs: { axis: number };
+  backend: BackendWasm;
+}
+
+function unpack({ inputs: { value }, attrs, backend }: UnpackArgs): TensorInfo[] {
+  const axis = attrs.axis < 0 ? attrs.axis + value.shape.length : attrs.axis;
+  const shape = value.shape.filter((_, i) => i !== axis);
+  const size = [...value.shape];
+  size[axis] = 1;
+  return Array.from({ length: value.shape[axis] }, (_, i) => {
+    const begin = value.shape.map((_, a) => (a === axis ? i : 0));
+    const part = slice({ inputs: { x: value }, attrs: { begin, size }, backend });
+    return { ...part, shape };
+  });
+}
+
 const KERNELS: KernelConfig[] = [
+  { kernelName: 'Unpack', backendName: 'wasm', kernelFunc: unpack as unknown as KernelFunc },
   { kernelName: 'Slice', backendName: 'wasm', kernelFunc: slice as unknown as KernelFunc },
   { kernelName: 'SplitV', backendName: 'wasm', kernelFunc: splitV as unknown as KernelFunc },
 ];
