@@ -21,7 +21,7 @@ import type { Experiment, ExperimentInfo, IterationResult, MemberSummary, Metric
 
 /** How an experiment gets its preparation. */
 export interface ExperimentOptions {
-  /** Run on this already preparation (borrowed: the experiment does not dispose it). */
+  /** Run on this preparation, already made (borrowed: the experiment does not dispose it). */
   shared?: SharedPreparation;
   /** Else ask this source for one when preparing (borrowed too), e.g. the engine's cache. */
   preparations?: PreparationSource;
@@ -29,7 +29,7 @@ export interface ExperimentOptions {
 
 export function createExperiment(config: Config, options: ExperimentOptions = {}): Experiment {
   const { shared, preparations } = options;
-  /** A preparation prepared for this experiment alone (neither shared nor from a source): freed with it. */
+  /** A preparation made for this experiment alone (neither shared nor from a source): freed with it. */
   let owned: SharedPreparation | null = null;
   /** Frees what adopting the preparation made for this experiment (a β sweep's per-member view). */
   let release = (): void => {};

@@ -53,7 +53,7 @@ export function tinyConfig(iterations = 3, overrides: Partial<ConfigInput> = {})
 }
 
 /**
- * A preparation prepared once for the whole file (`beforeAll`) and freed after it (`afterAll`).
+ * A preparation made once for the whole file (`beforeAll`) and freed after it (`afterAll`).
  * Experiments borrow it with `run(config)`; their config must share its preparation settings
  * (`preparationKey`), which `adoptPreparation` checks. Read `preparation()` inside tests, not at collection time.
  */
@@ -92,7 +92,7 @@ export async function runExperiment(config: Config, shared?: SharedPreparation):
 export const lastMembers = (results: readonly IterationResult[]): Metrics[] => results[results.length - 1].members;
 
 /**
- * A preparation prepared by hand, as the experiment does, so a test can reach what the experiment
+ * A preparation made by hand, as the experiment does, so a test can reach what the experiment
  * keeps inside (the learned preference model, the evaluator, a method's own networks).
  */
 export async function handPreparation(config: Config, options: PrepareOptions = {}): Promise<{ ctx: MethodContext; prepared: Prepared; dispose: () => void }> {

@@ -67,7 +67,7 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       const next = (): tf.Tensor => w[i++];
       const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
       // Two lookups rather than one in concat(promptEmb, tokEmb): the embedding gradients then sum in the
-      // same order as before encodings existed, so SFT, and every preparation prepared from it, keeps its numbers.
+      // same order as before encodings existed, so SFT, and every preparation made from it, keeps its numbers.
       const embedded = [lookupRows(promptEmb, tf.slice(inputs, [0, 0, 0], [P, B, 1]), tf)];
       if (T > 1) embedded.push(lookupRows(tokEmb, tf.sub(tf.slice(inputs, [0, 0, 1], [P, B, T - 1]), tf.scalar(nPrompts, 'int32')), tf));
       let x: tf.Tensor = tf.add(embedded.length > 1 ? tf.concat(embedded, 2) : embedded[0], tf.reshape(posEmb, [P, 1, T, d]));

@@ -1,5 +1,5 @@
 /**
- * A preparation prepared once per distinct seed, viewed by an experiment whose members repeat a
+ * A preparation made once per distinct seed, viewed by an experiment whose members repeat a
  * seed — a β sweep: every member of the sweep gets its seed's π_ref, judges, comparisons and
  * report, so the sweep costs one preparation, the same one its members would get alone.
  */

@@ -1,6 +1,6 @@
 /**
  * One preparation, many methods. SFT → feedback → reward and preference models → exact
- * evaluator do not depend on the method, so a preparation table (every method on the same π_ref,
+ * evaluator do not depend on the method, so a farm table (every method on the same π_ref,
  * the same judges and the same labelled comparisons, as in AlpacaFarm) prepares once and
  * runs each method on it: `createExperiment(config, { shared })`. The shared preparation owns its
  * tensors; experiments on it borrow them and free only their own.
@@ -85,7 +85,7 @@ export function sharedPreparationOf(key: string, prepared: Prepared, net: SeqNet
 export type PreparationSource = (config: Config, onProgress?: (p: PrepareProgress) => void, signal?: AbortSignal) => Promise<SharedPreparation>;
 
 /**
- * Trains the pairwise preference model into `preparation` if it has none: a preparation prepared for PPO,
+ * Trains the pairwise preference model into `preparation` if it has none: a preparation made for PPO,
  * reused by Nash-MD, trains only this judge. Same numbers as training it in `prepare` (its
  * random streams are its own).
  */
@@ -108,13 +108,13 @@ export interface Adopted {
 /**
  * The view of a shared preparation an experiment trains on: `policy` is reset to π_ref's
  * parameters and the exact evaluator scores `policy` instead of the preparation's own net. When the
- * experiment's members repeat a seed (a β sweep on a preparation prepared once per seed), each
+ * experiment's members repeat a seed (a β sweep on a preparation made once per seed), each
  * member gets its seed's π_ref, judges and comparisons (see `broadcastPrepared`).
  * Throws if the experiment's config needs a different preparation.
  */
 export async function adoptPreparation(shared: SharedPreparation, config: Config, policy: SeqNet): Promise<Adopted> {
   if (preparationKey(config) !== shared.key) {
-    throw new Error('This experiment needs its own preparation: its seed, task, policy, SFT, feedback or judge settings differ from the shared farm’s.');
+    throw new Error('This experiment needs its own preparation: its seed, task, policy, SFT, feedback or judge settings differ from the shared preparation’s.');
   }
   const p = shared.prepared;
   if (!p.preference && needsPreferenceModel([config.method.id])) {
