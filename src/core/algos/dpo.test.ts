@@ -70,7 +70,7 @@ describe('DPO on the farm’s comparisons', () => {
 });
 
 describe('online DPO and XPO on the bandit', () => {
-  // One preparation for the three methods (the same π_ref and reward model, as in a preparation table).
+  // One preparation for the three methods (the same π_ref and reward model, as in a farm table).
   const bandit = sharedPreparation({ task: { id: 'bandit' }, sft: { steps: 150 }, rewardModel: { steps: 150 } });
   it.each([
     { name: 'online DPO, reward-model judge', method: { id: 'online_dpo', beta: 0.1, batchSize: 128, lr: 0.05 } },

@@ -126,7 +126,7 @@ describe('tabular Nash-MD', () => {
     // Noise-free labels: the learned preference is then the pool's (the rock fan tilts it a little),
     // whose Nash mixture stays within 0.01 of the gold equilibrium's worst case of ½.
     const noiseFree = { ...CYCLE, feedback: { labelNoise: 0, comparisons: 4000 } };
-    // Both methods on one preparation (the same π_ref, judges and labels, as in a preparation table).
+    // Both methods on one preparation (the same π_ref, judges and labels, as in a farm table).
     const preparation = await prepareShared(defaultConfig({ ...noiseFree, method: { id: 'nash_md' } }));
     const run = async (overrides: Partial<ConfigInput>) => lastMembers(await runExperiment(defaultConfig({ ...noiseFree, ...overrides }), preparation))[0];
     let nash, ppo;
