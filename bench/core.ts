@@ -83,15 +83,9 @@ export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
       judgeStep(optimizer, judge, encoded, batchRngs, 256);
       await reward.params[0].data(); // wait for the device, as a reading step would
     };
-    const ms: number[] = [];
-    for (let i = 0; i < o.warmup * 5; i++) await step();
-    for (let i = 0; i < o.measured * 5; i++) {
-      const t0 = performance.now();
-      await step();
-      ms.push(performance.now() - t0);
-    }
+    const ms = await medianMs(step, o.warmup * 5, o.measured * 5);
     const count = await o.countKernels(() => step());
-    rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms: median(ms), count: { kernels: count.kernels, dispatches: count.dispatches } });
+    rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms, count });
     optimizer.dispose();
     reward.dispose();
     tf.dispose([...Object.values(train), encoded.chosen, encoded.rejected]);
@@ -112,14 +106,8 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
         await engine.load(parseConfig({ ...base, method: { id } }));
         await engine.step();
         const count = await o.countKernels(() => engine.step());
-        const ms: number[] = [];
-        for (let i = 0; i < o.warmup; i++) await engine.step();
-        for (let i = 0; i < o.measured; i++) {
-          const t0 = performance.now();
-          await engine.step();
-          ms.push(performance.now() - t0);
-        }
-        rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms: median(ms), count });
+        const ms = await medianMs(() => engine.step(), o.warmup, o.measured);
+        rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms, count });
       } catch (error) {
         rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms: NaN, skipped: error instanceof Error ? error.message : String(error) });
       }
@@ -128,6 +116,18 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
     engine.dispose();
   }
   return rows;
+}
+
+/** Median ms of `measured` runs of `run` after `warmup` untimed ones. */
+async function medianMs(run: () => Promise<unknown>, warmup: number, measured: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await run();
+  const ms: number[] = [];
+  for (let i = 0; i < measured; i++) {
+    const t0 = performance.now();
+    await run();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
 }
 
 /** bench/torch_reference.py's medians keyed `what/task/P`, or why there are none. */

@@ -48,14 +48,12 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
   const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): tf.Tensor =>
     tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))), gain);
 
-  // Input of each position: the prompt at position 0, nPrompts + y_{t−1} after (rows of concat(promptEmb, tokEmb)).
+  // Input of each position: the prompt at position 0, y_{t−1} after.
   const encode = (prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
       const [, B] = prompts.shape;
       const first = tf.reshape(asInt32(prompts), [P, B, 1]);
-      if (T === 1) return first;
-      const prev = tf.add(tf.slice(asInt32(tokens), [0, 0, 0], [P, B, T - 1]), tf.scalar(nPrompts, 'int32'));
-      return tf.concat([first, prev], 2);
+      return T === 1 ? first : tf.concat([first, tf.slice(asInt32(tokens), [0, 0, 0], [P, B, T - 1])], 2);
     });
 
   const applyEncoded = (inputs: tf.Tensor, w: readonly tf.Tensor[] = params, keep?: tf.Tensor): tf.Tensor =>
@@ -66,10 +64,10 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       let i = 0;
       const next = (): tf.Tensor => w[i++];
       const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
-      // Two lookups rather than one in concat(promptEmb, tokEmb): the embedding gradients then sum in the
-      // same order as before encodings existed, so SFT, and every preparation made from it, keeps its numbers.
+      // Two lookups, not one in concat(promptEmb, tokEmb): the embedding gradients then sum in the same
+      // order as before encodings existed, so SFT, and every preparation made from it, keeps its numbers.
       const embedded = [lookupRows(promptEmb, tf.slice(inputs, [0, 0, 0], [P, B, 1]), tf)];
-      if (T > 1) embedded.push(lookupRows(tokEmb, tf.sub(tf.slice(inputs, [0, 0, 1], [P, B, T - 1]), tf.scalar(nPrompts, 'int32')), tf));
+      if (T > 1) embedded.push(lookupRows(tokEmb, tf.slice(inputs, [0, 0, 1], [P, B, T - 1]), tf));
       let x: tf.Tensor = tf.add(embedded.length > 1 ? tf.concat(embedded, 2) : embedded[0], tf.reshape(posEmb, [P, 1, T, d]));
       x = tf.reshape(x, [P, N, d]);
       for (let l = 0; l < opts.layers; l++) {
