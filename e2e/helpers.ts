@@ -4,18 +4,19 @@ import LZString from 'lz-string';
 import { defaultConfig, parseConfig, type Config, type ConfigInput } from '../src/core/config';
 
 /**
- * The documented link format, `#c=<lz-string compressToEncodedURIComponent(JSON)>`, written
- * here independently of src/core/share.ts: links already shared must keep opening, so a
- * codec change that breaks the format should fail these tests.
+ * The documented link format, `#c=<lz-string compressToEncodedURIComponent(JSON)>` (as links
+ * were written before the checksum; the lab's own links put 8 hex digits of checksum before
+ * the JSON), written here independently of src/core/share.ts: links already shared must keep
+ * opening, so a codec change that breaks the format should fail these tests.
  */
 export function linkHash(config: Config): string {
   return `#c=${LZString.compressToEncodedURIComponent(JSON.stringify(config))}`;
 }
 
-/** The config a `#c=…` hash carries (validated). */
+/** The config a `#c=…` hash carries (validated; a checksum before the JSON is skipped, not checked). */
 export function configOfHash(hash: string): Config {
-  const json = LZString.decompressFromEncodedURIComponent(hash.replace(/^#c=/, ''));
-  return parseConfig(JSON.parse(json ?? 'null'));
+  const text = LZString.decompressFromEncodedURIComponent(hash.replace(/^#c=/, '').replace(/&.*$/, ''));
+  return parseConfig(JSON.parse((text ?? 'null').replace(/^[0-9a-f]{8}(?=\{)/, '')));
 }
 
 /**

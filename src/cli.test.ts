@@ -54,12 +54,34 @@ describe('npm run lab', () => {
     ['a file that is not JSON', () => file('broken.json', '{oops'), /^error: .*broken\.json is not valid JSON/],
     ['a missing file', () => join(dir, 'missing.json'), /^error: no such file: /],
     ['a damaged share link', () => 'http://127.0.0.1:5173/#c=garbage!!', /^error: Share link is damaged: /],
+    ['a file saved with a byte-order mark (read, then checked)', () => file('bom.json', `\uFEFF${JSON.stringify({ version: 1, iterations: -3 })}`), /^error: .*bom\.json: iterations: /],
+    ['a mistyped file name without .json', () => join(dir, 'tiny-config'), /^error: no such file: .*tiny-config$/],
   ])('rejects %s with exit 1 and one error line', (_, source, message) => {
     const { code, stdout, stderr } = lab('run', source());
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toMatch(message);
+  });
+
+  it('says which backends there are, in one error line, for a bad --backend', () => {
+    const { code, stderr } = lab('run', file('t.json', JSON.stringify(tiny)), '--backend', 'tpu');
+    expect(code).toBe(1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^error: --backend must be one of [a-z, ]*auto, got "tpu"$/);
+  });
+
+  it('on divergence, writes the last good iteration’s summary to --out and exits 1 with what blew up', () => {
+    const out = join(dir, 'diverged.json');
+    const config = { ...tinyConfig(60), method: { ...tinyConfig(60).method, adaptiveKl: { target: 0.001, horizon: 1 } } };
+    const { code, stdout, stderr } = lab('run', file('diverge.json', JSON.stringify(config)), '--out', out, '--quiet');
+    expect(code).toBe(1);
+    const last = stdout.trim().split('\n').map((l) => JSON.parse(l)).at(-1);
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(new RegExp(`^error: Training diverged at iteration ${last.iteration + 1} .*The last good iteration's summary is in .*diverged\\.json\\.$`));
+    const summary = JSON.parse(readFileSync(out, 'utf8'));
+    expect(summary.iterations).toBe(last.iteration);
+    expect(summary.members[0].metrics['reward/proxy']).toBe(last.members[0]['reward/proxy']);
   });
 
   it('prints usage and exits 2 on an unknown command', () => {

@@ -9,7 +9,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { configJsonSchema, ConfigError, parseConfig, type Config } from './core/config';
+import { configJsonSchema, ConfigError, cut, parseConfig, type Config } from './core/config';
+import { DivergenceError } from './core/divergence';
 import { decodeShare } from './core/share';
 import { quietTfjsLogs } from './engine/backend';
 import { LocalEngine } from './engine/engine';
@@ -34,7 +35,8 @@ function readConfig(source: string): Config {
   if (existsSync(source)) {
     let text: string;
     try {
-      text = readFileSync(source, 'utf8');
+      // Editors on Windows save UTF-8 with a byte-order mark, which JSON.parse refuses.
+      text = readFileSync(source, 'utf8').replace(/^\uFEFF/, '');
     } catch (error) {
       throw new UserError(`cannot read ${source}: ${(error as Error).message}`);
     }
@@ -46,7 +48,8 @@ function readConfig(source: string): Config {
     }
     return withContext(source, () => parseConfig(raw));
   }
-  if (source.endsWith('.json') && !source.includes('c=')) throw new UserError(`no such file: ${source}`);
+  // A bare link payload is lz-string's URI alphabet only: a dot or a slash means a file name.
+  if (!source.includes('c=') && /[./\\]/.test(source)) throw new UserError(`no such file: ${source}`);
   // decodeShare's messages already say "Share link is damaged: …".
   return withContext(null, () => decodeShare(source));
 }
@@ -77,9 +80,7 @@ async function run(source: string, backend: BackendChoice, out: string | undefin
   const config = readConfig(source);
   quietTfjsLogs();
   const engine = new LocalEngine({ env: 'node' });
-  let diverged: string | null = null;
   engine.subscribe((event) => {
-    if (event.type === 'error') diverged ??= event.error.message;
     const text = quiet ? null : progressLine(event);
     if (text) note(text);
   });
@@ -90,9 +91,17 @@ async function run(source: string, backend: BackendChoice, out: string | undefin
     if (!quiet) note(`task ${loaded.task.title}, ${loaded.members.length} member(s), ${config.iterations} iterations`);
     await engine.prepare();
     for (let k = 1; k <= config.iterations; k++) {
-      const result = await engine.step();
+      let result;
+      try {
+        result = await engine.step();
+      } catch (error) {
+        if (!(error instanceof DivergenceError)) throw error;
+        // The engine undid the iteration: the summary is the last good one, written where asked.
+        const summary = await engine.summary();
+        if (out) writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
+        throw new UserError(`${error.message}${out ? ` The last good iteration's summary is in ${out}.` : ''}`);
+      }
       line({ iteration: result.iteration, members: result.members });
-      if (diverged) throw new UserError(diverged);
     }
     const summary = await engine.summary();
     line({ summary });
@@ -130,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'run' && rest.length === 1) {
     const backend = BACKENDS.find((b) => b === values.backend);
-    if (!backend) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got "${values.backend}"`);
+    if (!backend) throw new UserError(`--backend must be one of ${BACKENDS.join(', ')}, got "${cut(values.backend ?? '', 40)}"`);
     await run(rest[0], backend, values.out, values.quiet);
     return 0;
   }

@@ -20,6 +20,20 @@ const BuiltinTaskConfig = z
 
 const TOL = 1e-6;
 
+/**
+ * The smallest KL coefficient or step size a config may hold. Training runs in float32: a
+ * value the schema accepts must stay a usable number there (1e-300 is 0 in float32, and IPO's
+ * (h − 1/(2β))² overflows for β below about 1e-19).
+ */
+export const MIN_COEFFICIENT = 1e-6;
+/** The smallest learning rate (float32 still resolves an update this small against weights near 1). */
+export const MIN_LR = 1e-8;
+
+/** A KL coefficient, clip range or step size: positive, at least MIN_COEFFICIENT. */
+const coefficient = (max: number) => z.number().min(MIN_COEFFICIENT).max(max);
+/** An Adam learning rate. */
+const learningRate = () => z.number().min(MIN_LR).max(1);
+
 export const CustomTaskConfig = z
   .object({
     id: z.literal('custom'),
@@ -83,7 +97,7 @@ export const SftConfig = z
   .object({
     demos: z.number().int().min(16).max(100000).default(2048).describe('Demonstrations drawn from the noisy demonstrator.'),
     steps: z.number().int().min(0).max(5000).default(300).describe('Adam steps of maximum likelihood on the demonstrations.'),
-    lr: z.number().positive().max(1).default(0.03).describe('SFT learning rate.'),
+    lr: learningRate().default(0.03).describe('SFT learning rate.'),
     batchSize: z.number().int().min(8).max(4096).default(128),
   })
   .strict();
@@ -109,7 +123,7 @@ export const FeedbackConfig = z
 export const RewardModelConfig = z
   .object({
     steps: z.number().int().min(0).max(5000).default(300).describe('Adam steps of Bradley–Terry training.'),
-    lr: z.number().positive().max(1).default(0.03),
+    lr: learningRate().default(0.03),
     hidden: z.number().int().min(4).max(256).default(32).describe('Hidden units of the reward MLP.'),
     batchSize: z.number().int().min(8).max(4096).default(256),
     heldOut: z.number().min(0).max(0.5).default(0.2).describe('Fraction of comparisons kept out of training to measure accuracy.'),
@@ -119,7 +133,7 @@ export const RewardModelConfig = z
 export const PreferenceModelConfig = z
   .object({
     steps: z.number().int().min(0).max(5000).default(200).describe('Adam steps of the pairwise preference model (the judge Nash-MD needs; it sees both responses).'),
-    lr: z.number().positive().max(1).default(0.03),
+    lr: learningRate().default(0.03),
     hidden: z.number().int().min(4).max(256).default(32),
     batchSize: z.number().int().min(8).max(4096).default(256),
   })
@@ -128,29 +142,29 @@ export const PreferenceModelConfig = z
 export const PpoConfig = z
   .object({
     id: z.literal('ppo'),
-    beta: z.number().positive().max(100).default(0.05).describe('KL coefficient β: per-token reward −β·kl_t (TRL default 0.05).'),
+    beta: coefficient(100).default(0.05).describe('KL coefficient β: per-token reward −β·kl_t (TRL default 0.05).'),
     klEstimator: z.enum(['k1', 'k3', 'exact']).default('k1').describe('Per-token KL used in the penalty: k1 = −logr, k3 = (e^logr − 1) − logr, exact = Σ_v π log π/π_ref.'),
     adaptiveKl: z
-      .object({ target: z.number().positive().default(6), horizon: z.number().positive().default(10000) })
+      .object({ target: coefficient(1000).default(6), horizon: z.number().min(1).max(1e9).default(10000) })
       .strict()
       .nullable()
       .default(null)
       .describe('Adaptive KL controller (Ziegler et al. 2019); null keeps β fixed.'),
     gamma: z.number().min(0).max(1).default(1).describe('Discount γ.'),
     lambda: z.number().min(0).max(1).default(0.95).describe('GAE λ.'),
-    clipRange: z.number().positive().max(1).default(0.2).describe('Policy ratio clip ε.'),
-    clipRangeValue: z.number().positive().default(0.2).describe('Value clip ε_v.'),
-    vfCoef: z.number().min(0).default(0.1).describe('Value loss weight c_v.'),
+    clipRange: coefficient(1).default(0.2).describe('Policy ratio clip ε.'),
+    clipRangeValue: coefficient(1000).default(0.2).describe('Value clip ε_v.'),
+    vfCoef: z.number().min(0).max(100).default(0.1).describe('Value loss weight c_v.'),
     epochs: z.number().int().min(1).max(16).default(4).describe('PPO epochs per rollout.'),
     minibatches: z.number().int().min(1).max(64).default(4).describe('Minibatches per epoch.'),
     batchSize: z.number().int().min(4).max(4096).default(64).describe('Responses sampled per iteration (per population member).'),
-    lr: z.number().positive().max(1).default(0.01).describe('Adam learning rate for policy and value.'),
+    lr: learningRate().default(0.01).describe('Adam learning rate for policy and value.'),
     annealLr: z.boolean().default(true).describe('Decay the learning rate linearly to 0 over the run (cleanrl default); the last iterations then settle instead of jittering.'),
     whitenAdvantages: z.boolean().default(true).describe('Normalise advantages per member to zero mean and unit variance before the policy loss (TRL, cleanrl).'),
   })
   .strict();
 
-const lr = (value: number) => z.number().positive().max(1).default(value).describe('Adam learning rate of the policy.');
+const lr = (value: number) => learningRate().default(value).describe('Adam learning rate of the policy.');
 const batch = (value: number, what: string) => z.number().int().min(4).max(4096).default(value).describe(what);
 
 /** DPO (Rafailov et al. 2023) and IPO (Azar et al. 2023) on the farm's offline comparisons; ALGORITHMS.md §3. */
@@ -158,7 +172,7 @@ export const DpoConfig = z
   .object({
     id: z.literal('dpo'),
     loss: z.enum(['sigmoid', 'ipo']).default('sigmoid').describe('sigmoid: DPO, −log σ(β·h); ipo: IPO, (h − 1/(2β))² with h per token (TRL).'),
-    beta: z.number().positive().max(100).default(0.1).describe('β: strength of the implicit KL regularisation (DPO default 0.1).'),
+    beta: coefficient(100).default(0.1).describe('β: strength of the implicit KL regularisation (DPO default 0.1).'),
     batchSize: batch(64, 'Comparisons per minibatch.'),
     steps: z.number().int().min(1).max(64).default(4).describe('Adam steps per iteration, each on a fresh minibatch of the farm’s training pairs.'),
     lr: lr(0.01),
@@ -170,7 +184,7 @@ export const OnlineDpoConfig = z
   .object({
     id: z.literal('online_dpo'),
     loss: z.enum(['sigmoid', 'ipo']).default('sigmoid').describe('sigmoid: DPO loss; ipo: IPO loss.'),
-    beta: z.number().positive().max(100).default(0.1).describe('β of the DPO loss (TRL default 0.1).'),
+    beta: coefficient(100).default(0.1).describe('β of the DPO loss (TRL default 0.1).'),
     judge: z.enum(['reward_model', 'pool']).default('reward_model').describe('Who labels the fresh pairs: the learned reward model, or the simulated annotator pool (with label noise).'),
     batchSize: batch(64, 'Pairs sampled and labelled per iteration.'),
     lr: lr(0.01),
@@ -209,13 +223,13 @@ export const NASH_MP_ETA = 2;
 export const NashMdConfig = z
   .object({
     id: z.literal('nash_md'),
-    tau: z.number().positive().max(10).default(0.1).describe('τ: KL regularisation toward π_ref (TRL calls it beta).'),
+    tau: coefficient(10).default(0.1).describe('τ: KL regularisation toward π_ref (TRL calls it beta).'),
     mixture: z.number().min(0).max(1).default(0.125).describe('β: geometric mixture weight of π_ref in the opponent π^β ∝ π^{1−β}·π_ref^β (TRL: mixture_coef).'),
     update: z
       .enum(['auto', 'exact', 'mirror_prox', 'pg'])
       .default('auto')
       .describe('exact: the tabular mirror-descent update on the preference table; mirror_prox: tabular Nash-MP (an extrapolation step per update); pg: Nash-MD-PG; auto: exact on one-step enumerable tasks.'),
-    eta: z.number().positive().max(100).nullable().default(null).describe('Tabular step size η; none (null) uses η_t = 2/(τ(t+2)) for mirror descent, which converges, and a constant η = 2 for mirror prox.'),
+    eta: coefficient(100).nullable().default(null).describe('Tabular step size η; none (null) uses η_t = 2/(τ(t+2)) for mirror descent, which converges, and a constant η = 2 for mirror prox.'),
     batchSize: batch(64, 'Responses sampled per iteration (PG).'),
     lr: lr(0.01),
   })
@@ -281,7 +295,7 @@ export function methodBeta(method: MethodConfig): number | null {
 export const SweepConfig = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('none') }).strict(),
   z
-    .object({ kind: z.literal('beta'), values: z.array(z.number().positive().max(100)).min(2).max(16) })
+    .object({ kind: z.literal('beta'), values: z.array(coefficient(100)).min(2).max(16) })
     .strict()
     .describe('One population member per β, all on the same seed.'),
   z
@@ -331,9 +345,29 @@ export type SftOnlyHyper = z.infer<typeof SftOnlyConfig>;
 /** Migrations from version k to k+1, applied in order to raw JSON. */
 const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string, unknown>> = {};
 
+/** The longest message a ConfigError carries: it is shown in an alert and printed on one CLI line. */
+export const MESSAGE_LIMIT = 240;
+
+/** `text` cut to `limit` characters, an ellipsis marking the cut. */
+export function cut(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
+
+/**
+ * A short, safe description of any JSON value for a message: never the whole value (a link
+ * may carry a megabyte string or an array nested thousands deep), at most a few dozen characters.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(cut(value, 24));
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** A config that cannot be used; its message names the field and what is allowed, in at most MESSAGE_LIMIT characters. */
 export class ConfigError extends Error {
   constructor(message: string) {
-    super(message);
+    super(cut(message, MESSAGE_LIMIT));
     this.name = 'ConfigError';
   }
 }
@@ -346,7 +380,7 @@ export function parseConfig(raw: unknown): Config {
   let obj = { ...(raw as Record<string, unknown>) };
   let version = obj.version === undefined ? CONFIG_VERSION : obj.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new ConfigError(`Config version must be a positive integer, got ${JSON.stringify(version)}.`);
+    throw new ConfigError(`Config version must be a positive integer, got ${describeValue(version)}.`);
   }
   if (version > CONFIG_VERSION) {
     throw new ConfigError(`Config version ${version} is newer than this lab understands (${CONFIG_VERSION}); update the lab.`);
@@ -365,11 +399,15 @@ export function defaultConfig(overrides: Partial<ConfigInput> = {}): Config {
   return parseConfig({ version: CONFIG_VERSION, ...overrides });
 }
 
+/** The first issues, each cut short: zod's messages may quote the input (an unknown key, a long string). */
 function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 4)
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : 'config'}: ${issue.message}`)
-    .join('; ');
+  const more = error.issues.length > 3 ? ` (and ${error.issues.length - 3} more)` : '';
+  return (
+    error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.length ? cut(issue.path.map(String).join('.'), 60) : 'config'}: ${cut(issue.message, 80)}`)
+      .join('; ') + more
+  );
 }
 
 /** Population members: per-member seed and KL coefficient. P = members.length. */

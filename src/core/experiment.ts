@@ -12,6 +12,7 @@ import { methodStages } from './method_info';
 import { optimalPolicy } from './eval/optimum';
 import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars } from './eval/samples';
 import { Readback } from './readback';
+import { divergenceMessage, DivergenceError, firstNonFinite, snapshotVariables, weightMagnitude } from './divergence';
 import { MAX_MATRIX } from './eval/winrate';
 import { createNet, createPopulation, sampleResponses, streams } from './population';
 import type { Prepared } from './preparation/prepare';
@@ -56,67 +57,91 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
 
   async function step(): Promise<IterationResult> {
     if (!prepared) await experiment.prepare();
-    const t = prepared!;
     if (iteration >= config.iterations) {
       throw new Error(`The run is finished (${config.iterations} iterations); reset or raise "iterations" to go on.`);
     }
-    iteration += 1;
-    const marks: { name: string; at: number }[] = [{ name: 'start', at: performance.now() }];
-    const out = method!.iterate(iteration, (name) => marks.push({ name, at: performance.now() }));
-    const evaluate = iteration % config.evalEvery === 0 || iteration === 1 || iteration === config.iterations;
-    const exact = evaluate && t.evaluator ? exactMetrics(t.evaluator) : {};
-    // Without enumeration, win rates are judged on host against fresh samples from π_ref.
-    let refTokens: tf.Tensor | null = null;
-    if (evaluate && !t.evaluator) {
-      refTokens = sampleResponses(pop, streams(pop, `eval/${iteration}`), policy, out.prompts, t.reference);
+    // Nothing of a failed iteration is kept: not its updates, not its count, not its tensors.
+    const snapshot = snapshotVariables();
+    try {
+      const result = await iterate(iteration + 1);
+      iteration = result.iteration;
+      return result;
+    } catch (error) {
+      snapshot.restore();
+      throw error;
+    } finally {
+      snapshot.dispose();
     }
-    // The inspector's samples (member 0) and, on small one-step tasks, the exact policy for the bars ride in the same readback.
-    const k = Math.min(MAX_SAMPLES, out.prompts.shape[1] as number);
-    let inspectRef: tf.Tensor | null = null;
-    if (!t.evaluator) {
-      inspectRef = tf.tidy(() => sampleResponses(pop, streams(pop, `samples/${iteration}`), policy, tf.slice(out.prompts, [0, 0], [P, k]), t.reference));
-    }
-    const samplePack = sampleTensors(policy, method!.policyNet ?? policy, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
-    inspectRef?.dispose();
-    const barsTable = t.evaluator && T === 1 && allResponses(task).length <= MAX_MATRIX ? (method!.exactLogProbs?.() ?? t.evaluator.logProbs()) : null;
-    const metricTensors = { ...out.metrics, ...exact };
-    const names = Object.keys(metricTensors);
-    const readback = new Readback()
-      .add('metrics', tf.tidy(() => tf.stack(names.map((n) => metricTensors[n]))))
-      .add('prompts', out.prompts)
-      .add('tokens', out.tokens)
-      .add('samples', samplePack);
-    tf.dispose(Object.values(metricTensors));
-    const klCoefficient = method!.klCoefficient?.();
-    if (klCoefficient) readback.add('beta', klCoefficient);
-    if (refTokens) readback.add('reference', refTokens);
-    if (barsTable) readback.add('bars', barsTable);
-    const data = await readback.read(); // the one readback of the iteration
-    marks.push({ name: 'readback', at: performance.now() });
+  }
 
-    const B = out.prompts.shape[1] as number;
-    const [values, xsAll, ysAll] = [data.get('metrics'), data.get('prompts'), data.get('tokens')];
-    const seq = (flat: Float32Array, i: number) => Array.from(flat.subarray(i * T, (i + 1) * T));
-    betas = klCoefficient ? Array.from(data.get('beta')) : pop.members.map((m) => m.beta);
-    latest = pop.members.map((_, p) => {
-      const m: Metrics = {};
-      names.forEach((n, i) => (m[n] = values[i * P + p]));
-      const xs = Array.from(xsAll.subarray(p * B, (p + 1) * B));
-      const ys = xs.map((_, b) => seq(ysAll, p * B + b));
-      m['reward/gold'] = xs.reduce((s, x, b) => s + task.gold(x, ys[b]), 0) / B;
-      if (refTokens) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(data.get('reference'), p * B + b))));
-      return m;
-    });
-    const samples = readSamples(task, data.get('samples'), k, t.evaluator?.tables.reference[0]);
-    let bars: PolicyBars | undefined;
-    if (barsTable && t.evaluator) {
-      const [, nx, N] = barsTable.shape;
-      const table = data.get('bars');
-      const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(table.subarray((p * nx + x) * N, (p * nx + x + 1) * N))));
-      bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas);
+  async function iterate(next: number): Promise<IterationResult> {
+    const t = prepared!;
+    const marks: { name: string; at: number }[] = [{ name: 'start', at: performance.now() }];
+    const out = method!.iterate(next, (name) => marks.push({ name, at: performance.now() }));
+    const readback = new Readback();
+    try {
+      const evaluate = next % config.evalEvery === 0 || next === 1 || next === config.iterations;
+      const exact = evaluate && t.evaluator ? exactMetrics(t.evaluator) : {};
+      // Without enumeration, win rates are judged on host against fresh samples from π_ref.
+      if (evaluate && !t.evaluator) {
+        readback.add('reference', sampleResponses(pop, streams(pop, `eval/${next}`), policy, out.prompts, t.reference));
+      }
+      // The inspector's samples (member 0) and, on small one-step tasks, the exact policy for the bars ride in the same readback.
+      const k = Math.min(MAX_SAMPLES, out.prompts.shape[1] as number);
+      const inspectRef = t.evaluator ? null : tf.tidy(() => sampleResponses(pop, streams(pop, `samples/${next}`), policy, tf.slice(out.prompts, [0, 0], [P, k]), t.reference));
+      const samplePack = sampleTensors(policy, method!.policyNet ?? policy, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
+      inspectRef?.dispose();
+      const barsTable = t.evaluator && T === 1 && allResponses(task).length <= MAX_MATRIX ? (method!.exactLogProbs?.() ?? t.evaluator.logProbs()) : null;
+      const metricTensors = { ...out.metrics, ...exact };
+      const names = Object.keys(metricTensors);
+      readback
+        .add('metrics', tf.tidy(() => tf.stack(names.map((n) => metricTensors[n]))))
+        .add('prompts', out.prompts)
+        .add('tokens', out.tokens)
+        .add('samples', samplePack)
+        .add('weights', weightMagnitude((method!.policyNet ?? policy).params, P));
+      tf.dispose(Object.values(metricTensors));
+      const klCoefficient = method!.klCoefficient?.();
+      if (klCoefficient) readback.add('beta', klCoefficient);
+      if (barsTable) readback.add('bars', barsTable);
+      const data = await readback.read(); // the one readback of the iteration
+      marks.push({ name: 'readback', at: performance.now() });
+
+      const B = out.prompts.shape[1] as number;
+      const [values, xsAll, ysAll] = [data.get('metrics'), data.get('prompts'), data.get('tokens')];
+      const seq = (flat: Float32Array, i: number) => Array.from(flat.subarray(i * T, (i + 1) * T));
+      const nextBetas = klCoefficient ? Array.from(data.get('beta')) : pop.members.map((m) => m.beta);
+      const members = pop.members.map((_, p) => {
+        const m: Metrics = {};
+        names.forEach((n, i) => (m[n] = values[i * P + p]));
+        const xs = Array.from(xsAll.subarray(p * B, (p + 1) * B));
+        const ys = xs.map((_, b) => seq(ysAll, p * B + b));
+        m['reward/gold'] = xs.reduce((s, x, b) => s + task.gold(x, ys[b]), 0) / B;
+        if (data.has('reference')) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(data.get('reference'), p * B + b))));
+        return m;
+      });
+      const bad = firstNonFinite(members, nextBetas, data.get('weights'));
+      if (bad) {
+        const m = bad.member;
+        throw new DivergenceError(divergenceMessage(config, next, pop.members[m].label, bad, { start: pop.members[m].beta, now: Number.isFinite(nextBetas[m]) ? betas[m] : nextBetas[m] }));
+      }
+      latest = members;
+      betas = nextBetas;
+      const samples = readSamples(task, data.get('samples'), k, t.evaluator?.tables.reference[0]);
+      let bars: PolicyBars | undefined;
+      if (barsTable && t.evaluator) {
+        const [, nx, N] = barsTable.shape;
+        const table = data.get('bars');
+        const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(table.subarray((p * nx + x) * N, (p * nx + x + 1) * N))));
+        bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas);
+      }
+      const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
+      return { iteration: next, members: latest, stages, readbacks: 1, samples, ...(bars ? { bars } : {}) };
+    } finally {
+      // Whatever the readback did not take over (it frees what it read), and the method's output on a failure.
+      readback.dispose();
+      tf.dispose([out.prompts, out.tokens, ...Object.values(out.metrics)]);
     }
-    const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
-    return { iteration, members: latest, stages, readbacks: 1, samples, ...(bars ? { bars } : {}) };
   }
 
   /** The exact metrics of the method's policy: the network's, or the table it reports. */

@@ -14,6 +14,11 @@ export class Readback {
     return this;
   }
 
+  /** Frees every added tensor (a readback abandoned on a failure); nothing after `read`. */
+  dispose(): void {
+    tf.dispose(this.parts.map((p) => p.tensor));
+  }
+
   /** Packs, reads back once, frees every added tensor; `get(name)` is then that tensor's values (row-major). */
   async read(): Promise<{ get(name: string): Float32Array; has(name: string): boolean }> {
     const packed = tf.tidy(() => tf.concat(this.parts.map((p) => tf.reshape(p.tensor.dtype === 'float32' ? p.tensor : tf.cast(p.tensor, 'float32'), [-1]))));

@@ -18,9 +18,8 @@ function splitmix32(state: number): () => number {
   };
 }
 
-/** FNV-1a hash of a label, used to derive child streams. */
-function hashLabel(label: string | number): number {
-  const text = String(label);
+/** FNV-1a (32-bit) over UTF-16 code units: derives child streams from labels, and checksums share links. */
+export function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -43,9 +42,9 @@ export class Rng {
 
   /** An independent stream named `label`, derived from this stream's seed (not its position). */
   split(label: string | number): Rng {
-    const mix = splitmix32(this.seed ^ hashLabel(label));
+    const mix = splitmix32(this.seed ^ fnv1a(String(label)));
     mix();
-    return new Rng(mix() ^ hashLabel(`${label}#`));
+    return new Rng(mix() ^ fnv1a(`${label}#`));
   }
 
   /** Next uniformly distributed 32-bit unsigned integer. */

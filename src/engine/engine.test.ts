@@ -1,3 +1,4 @@
+import { DivergenceError } from '../core/divergence';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, populationOf, type Config } from '../core/config';
@@ -154,15 +155,16 @@ describe('LocalEngine guards (scripted experiment)', () => {
     return { engine, events, ready: engine.load(defaultConfig({ iterations: 10 })) };
   };
 
-  it('stops play at a NaN metric with an error event that says what to do', async () => {
-    const { engine, events, ready } = start((k) => ({ 'loss/policy': k === 3 ? NaN : 0.5 }));
+  it('stops play at a diverged iteration with one error event carrying its message, and announces no iteration for it', async () => {
+    const { engine, events, ready } = start((k) => (k === 3 ? new DivergenceError('Training diverged at iteration 3 (β=0.05): loss/policy became NaN.') : { 'loss/policy': 0.5 }));
     await ready;
     await engine.play();
-    expect(iterations(events)).toEqual([1, 2, 3]);
-    const errors = events.flatMap((e) => (e.type === 'error' ? [e.error.message] : []));
+    expect(iterations(events)).toEqual([1, 2]);
+    const errors = events.flatMap((e) => (e.type === 'error' ? [e.error] : []));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^Training diverged \(NaN\) at iteration 3: lower the learning rate/);
+    expect(errors[0]).toMatchObject({ name: 'DivergenceError', message: 'Training diverged at iteration 3 (β=0.05): loss/policy became NaN.' });
     expect(statuses(events).at(-1)).toBe('error');
+    await expect(engine.step()).rejects.toThrow(/diverged at iteration 3/);
   });
 
   it('turns an exception during play into an error event and stays usable', async () => {

@@ -97,11 +97,7 @@ export class LocalEngine implements LabEngine {
 
   /** One iteration; rejects once `config.iterations` is reached. */
   async step(): Promise<IterationResult> {
-    return this.exclusive(async () => {
-      const result = await this.iterate(this.playing ? 'playing' : 'ready');
-      this.divergence(result);
-      return result;
-    });
+    return this.exclusive(() => this.iterate(this.playing ? 'playing' : 'ready'));
   }
 
   /**
@@ -195,7 +191,7 @@ export class LocalEngine implements LabEngine {
           this.setStatus('done');
           return null;
         }
-        if (this.divergence(result) || this.status === 'done') return null;
+        if (this.status === 'done') return null;
         // A macrotask, not a microtask: lets the worker receive a 'pause' message.
         await new Promise((resolve) => setTimeout(resolve, delayMs));
       }
@@ -228,7 +224,7 @@ export class LocalEngine implements LabEngine {
     try {
       result = await experiment.step();
     } catch (error) {
-      // The experiment keeps its last good state: Reset, or Step to retry.
+      // The experiment undid the iteration (a DivergenceError says what blew up): it keeps its last good state.
       this.setStatus('error');
       throw error;
     }
@@ -270,23 +266,6 @@ export class LocalEngine implements LabEngine {
       this.setStatus(isCancelled(error) ? 'ready' : 'error');
       throw error;
     }
-  }
-
-  /**
-   * NaN guard: a diverged member poisons every later iteration, so say so once, with the
-   * usual cure, and stop (play) instead of drawing flat NaN charts. True when diverged.
-   */
-  private divergence(result: IterationResult): boolean {
-    for (const [index, metrics] of result.members.entries()) {
-      const bad = Object.entries(metrics).find(([, value]) => !Number.isFinite(value));
-      if (!bad) continue;
-      const label = this.experiment?.info.members[index]?.label ?? `member ${index}`;
-      const message = `Training diverged (NaN) at iteration ${result.iteration}: lower the learning rate (${label}: ${bad[0]} = ${bad[1]}).`;
-      this.emit({ type: 'error', error: { name: 'DivergenceError', message } });
-      this.setStatus('error');
-      return true;
-    }
-    return false;
   }
 
   private current(): Experiment {

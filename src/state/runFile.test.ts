@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
 import type { IterationResult } from '../core/types';
-import { cleanName, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
+import { MESSAGE_LIMIT } from '../core/config';
+import { cleanName, csvField, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
 
 function iteration(n: number, members: Record<string, number>[]): IterationResult {
   return { iteration: n, members, stages: [{ name: 'sample', narration: 'drew 16 replies', ms: 3 }], readbacks: 2 };
@@ -14,7 +15,7 @@ function run(overrides: Partial<SavedRun> = {}): SavedRun {
     createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
     updatedAt: Date.UTC(2026, 0, 2, 3, 4, 9),
     backend: 'WebGPU · swiftshader (software)',
-    config: defaultConfig({ seed: 3, iterations: 2, method: { id: 'dpo' } }),
+    config: defaultConfig({ seed: 3, iterations: 2, method: { id: 'dpo' }, sweep: { kind: 'seed', count: 2 } }),
     iterations: [
       iteration(1, [{ 'reward/gold': 0.5, 'kl/k3': 0.01 }, { 'reward/gold': 0.25, 'kl/k3': 0.02 }]),
       iteration(2, [{ 'reward/gold': 0.75, 'kl/k3': 0.03, 'kl/exact': 0.04 }, { 'reward/gold': 0.5, 'kl/k3': 0.05 }]),
@@ -44,9 +45,42 @@ describe('run files', () => {
     ['an infinite metric (JSON has no Infinity, so a string)', edited((f) => ((f.iterations as { members: unknown[] }[])[0].members = [{ 'reward/gold': 'Infinity' }])), 'iterations.0.members.0.reward/gold'],
     ['a negative β in the config', edited((f) => ((f.config as { method: { beta: number } }).method.beta = -1)), "run's config is not valid"],
     ['iterations out of order', edited((f) => (f.iterations as unknown[]).reverse()), 'iterations must increase'],
+    ['more members than its config has', edited((f) => (f.iterations as { members: unknown[] }[])[1].members.push({ 'reward/gold': 1 })), 'its config has 2 members, but entry 2 reports 3'],
+    ['a metric named like a spreadsheet formula', edited((f) => ((f.iterations as { members: unknown[] }[])[0].members[0] = { '=HYPERLINK("http://x","y")': 1 })), 'must start with a letter'],
+    ['a metric named constructor', edited((f) => ((f.iterations as { members: unknown[] }[])[0].members[0] = { constructor: 1 })), 'not a metric name'],
   ])('refuses %s with a clear message', (_what, text, message) => {
     expect(() => parseRunFile(text, 'b', 0)).toThrow(RunFileError);
     expect(() => parseRunFile(text, 'b', 0)).toThrow(message);
+  });
+
+  it('drops a metric named __proto__ without touching any prototype', () => {
+    const text = '{"format":"alignment-lab-run","version":1,"name":"x","createdAt":"","config":{"version":1},"iterations":[{"iteration":1,"members":[{"__proto__":{"polluted":1},"kl/k3":1}]}]}';
+    const members = parseRunFile(text, 'b', 0).iterations[0].members;
+    expect(members).toEqual([{ 'kl/k3': 1 }]);
+    expect(Object.getPrototypeOf(members[0])).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('cuts a message that would quote a megabyte of the file', () => {
+    const huge = edited((f) => ((f.iterations as { members: unknown[] }[])[0].members[0] = { ['k'.repeat(1 << 20)]: 1 }));
+    expect(() => parseRunFile(huge, 'b', 0)).toThrow(RunFileError);
+    try {
+      parseRunFile(huge, 'b', 0);
+    } catch (error) {
+      expect((error as Error).message.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    }
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+cmd', "'+cmd"],
+    ['-2', "'-2"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['=HYPERLINK("x","y")', `"'=HYPERLINK(""x"",""y"")"`],
+    ['kl/k3', 'kl/k3'],
+    ['a,b', '"a,b"'],
+  ])('writes the CSV text cell %s as %s (never a formula)', (value, cell) => {
+    expect(csvField(value)).toBe(cell);
   });
 
   it('keeps an imported name on one line and short, falling back to method on task', () => {

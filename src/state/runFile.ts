@@ -7,7 +7,7 @@
  * the charts. Names are kept as plain strings and only ever rendered as React text.
  */
 import { z } from 'zod';
-import { ConfigError, parseConfig, type Config } from '../core/config';
+import { ConfigError, cut, MESSAGE_LIMIT, parseConfig, populationOf, type Config } from '../core/config';
 import type { IterationResult } from '../core/types';
 
 /** Written into every run file; bump it (and migrate) when the shape changes. */
@@ -42,9 +42,20 @@ export interface RunFile {
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
+/**
+ * A metric name as the lab writes them ("kl/mc", "winrate/vs_ref_gold_se"): letters, digits and
+ * `_ . / -`, starting with a letter, so a name can be neither a formula in a spreadsheet nor an
+ * object's own machinery ("__proto__").
+ */
+const metricName = z
+  .string()
+  .max(100)
+  .regex(/^[A-Za-z][\w./-]*$/, 'a metric name must start with a letter and hold only letters, digits and _ . / -')
+  .refine((name) => !['constructor', 'prototype'].includes(name), 'is not a metric name');
+
 const IterationSchema = z.object({
   iteration: z.number().int().min(1),
-  members: z.array(z.record(z.string().max(100), finite)).min(1).max(64),
+  members: z.array(z.record(metricName, finite)).min(1).max(64),
   stages: z
     .array(z.object({ name: z.string().max(200), narration: z.string().max(5000), ms: finite }))
     .max(32)
@@ -65,7 +76,7 @@ const RunFileSchema = z.object({
 /** Why an imported file was refused; the message is shown to people as plain text. */
 export class RunFileError extends Error {
   constructor(message: string) {
-    super(message);
+    super(cut(message, MESSAGE_LIMIT));
     this.name = 'RunFileError';
   }
 }
@@ -97,8 +108,10 @@ export function toRunFile(run: SavedRun): string {
 
 function firstIssue(error: z.ZodError): string {
   const issue = error.issues[0];
-  const where = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-  return `${where}${issue.message}`;
+  const where = issue.path.length ? `${cut(issue.path.map(String).join('.'), 60)}: ` : '';
+  // A bad record key reports "Invalid key in record"; the key's own issue says why.
+  const inner = issue.code === 'invalid_key' ? issue.issues[0]?.message : undefined;
+  return `${where}${cut(inner ?? issue.message, 100)}`;
 }
 
 /**
@@ -124,6 +137,11 @@ export function parseRunFile(text: string, id: string, now: number): SavedRun {
     throw new RunFileError(`That run's config is not valid: ${reason.replace(/[.\s]+$/, '')}.`);
   }
   const iterations = file.iterations as IterationResult[];
+  const P = populationOf(config).length;
+  const wrong = iterations.findIndex((result) => result.members.length !== P);
+  if (wrong >= 0) {
+    throw new RunFileError(`That file is not a valid run: its config has ${P} member${P === 1 ? '' : 's'}, but entry ${wrong + 1} reports ${iterations[wrong].members.length}.`);
+  }
   iterations.forEach((result, i) => {
     if (i > 0 && result.iteration <= iterations[i - 1].iteration) {
       throw new RunFileError(`That file is not a valid run: iterations must increase (entry ${i + 1} is iteration ${result.iteration}).`);
@@ -134,9 +152,13 @@ export function parseRunFile(text: string, id: string, now: number): SavedRun {
   return { id, name: cleanName(file.name, defaultRunName(config)), createdAt, updatedAt: now, backend: file.backend, config, iterations };
 }
 
-/** Quotes a CSV field when it holds a comma, quote or line break (RFC 4180). */
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+/**
+ * A text cell: quoted when it holds a comma, quote or line break (RFC 4180), and prefixed with
+ * an apostrophe when a spreadsheet would read it as a formula (OWASP's advice on CSV injection).
+ */
+export function csvField(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
