@@ -130,4 +130,21 @@ describe('WorkerEngineClient ↔ serve', () => {
     expect(last).toBeLessThan(200);
     expect(events.filter((e) => e.type === 'status').at(-1)).toMatchObject({ type: 'status', status: 'ready' });
   });
+
+  it.each([
+    ['crashes', (port: WorkerPort) => port.onerror?.({ message: 'RangeError: out of memory' } as ErrorEvent), 'The training worker stopped: RangeError: out of memory.'],
+    ['sends a message that cannot be read', (port: WorkerPort) => port.onmessageerror?.({} as MessageEvent), 'The training worker stopped: a message from it could not be read.'],
+  ])('when the worker %s: what waits fails with a clear message, later requests fail at once, subscribers hear it once', async (_, fault, message) => {
+    const ports = portPair();
+    client = new WorkerEngineClient(ports.client); // no engine serves the other end: requests would wait forever
+    const events: EngineEvent[] = [];
+    client.subscribe((e) => events.push(e));
+    const pending = client.step();
+    fault(ports.client);
+    fault(ports.client);
+    await expect(pending).rejects.toThrow(message);
+    await expect(client.load(tiny(2))).rejects.toThrow(message);
+    expect(events).toEqual([{ type: 'crashed', run: 0, error: { name: 'WorkerCrash', message } }]);
+    expect(ports.client.closed).toBe(true); // terminated
+  });
 });

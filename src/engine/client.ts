@@ -11,6 +11,7 @@ import type { PortLike } from './serve';
 export interface WorkerPort extends PortLike<FromWorker, ToWorker> {
   terminate?(): void;
   onerror?: ((event: ErrorEvent) => void) | null;
+  onmessageerror?: ((event: MessageEvent) => void) | null;
 }
 
 interface Pending {
@@ -34,13 +35,16 @@ export class WorkerEngineClient implements LabEngine {
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private nextId = 1;
   private disposed = false;
+  /** Why the worker stopped, once it has: every later request fails with it at once. */
+  private dead: Error | null = null;
 
   /** Without a port, spawns `train.worker.ts` as a module worker. */
   constructor(port?: WorkerPort) {
     this.port = port ?? new Worker(new URL('./train.worker.ts', import.meta.url), { type: 'module', name: 'alignment-lab-training' });
     this.port.addEventListener('message', this.onMessage);
-    // A worker whose module fails to load never answers: fail what waits instead of hanging.
-    this.port.onerror = (event) => this.failAll(new Error(`The training worker failed: ${event.message || 'it could not start'}`));
+    // A worker that fails to load or crashes never answers: fail what waits instead of hanging.
+    this.port.onerror = (event) => this.crash(`The training worker stopped: ${event.message || 'it crashed or could not start'}.`);
+    this.port.onmessageerror = () => this.crash('The training worker stopped: a message from it could not be read.');
   }
 
   init(backend: BackendChoice, run?: number, remembered?: BackendName): Promise<BackendInfo> {
@@ -85,6 +89,7 @@ export class WorkerEngineClient implements LabEngine {
 
   private call<K extends RequestType>(request: RequestOf<K>): Promise<ReplyMap[K]> {
     if (this.disposed) return Promise.reject(new Error('The engine was disposed.'));
+    if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise<ReplyMap[K]>((resolve, reject) => {
       // The one unavoidable widening: the map holds resolvers of every reply type, and the
@@ -113,6 +118,17 @@ export class WorkerEngineClient implements LabEngine {
     else if (data.type !== entry.type) entry.reject(new Error(`Protocol error: a '${data.type}' reply answered a '${entry.type}' request.`));
     else entry.resolve(data.value);
   };
+
+  /** Marks the worker dead: what waits fails, the worker is shut, subscribers hear 'crashed' (the page replaces the engine). */
+  private crash(message: string): void {
+    if (this.dead || this.disposed) return;
+    this.dead = new Error(message);
+    this.dead.name = 'WorkerCrash';
+    this.failAll(this.dead);
+    this.port.terminate?.();
+    const event: EngineEvent = { type: 'crashed', run: 0, error: { name: this.dead.name, message } };
+    for (const listener of this.listeners) listener(event);
+  }
 
   private failAll(error: Error): void {
     for (const entry of this.pending.values()) entry.reject(error);

@@ -72,7 +72,9 @@ export type EngineEventBody =
   /** Preparation finished: judges' accuracy, a sample of comparisons, frontier and Nash. */
   | { type: 'prepared'; result: PrepareResult }
   | { type: 'iteration'; result: IterationResult }
-  | { type: 'error'; error: SerializedError };
+  | { type: 'error'; error: SerializedError }
+  /** The worker itself stopped (it crashed, or a message could not be read): this engine answers nothing more. */
+  | { type: 'crashed'; error: SerializedError };
 
 /** Messages on the wire. */
 export type ToWorker = { id: number; request: Request };

@@ -149,4 +149,20 @@ describe('lab actions', () => {
     expect(useLab.getState().error).toBe('Step failed: the GPU fell over');
     expect(useLab.getState().pending).toBe(0);
   });
+
+  it('replaces a crashed engine: a new one on the same backend, the run reloaded at iteration 0, and the alert says so', async () => {
+    await step();
+    const replacement = new FakeEngine();
+    disposeLab();
+    useLab.setState(initialLabState(), true);
+    const engines = [engine, replacement];
+    await initLab(() => engines.shift()!);
+    await step();
+    engine.emit({ type: 'crashed', error: { name: 'WorkerCrash', message: 'The training worker stopped: boom.' } }, 0);
+    await expect.poll(() => replacement.calls).toEqual(['init:auto', 'load']);
+    await expect.poll(() => useLab.getState().error).toMatch(/^The training worker stopped: boom\. A new training worker runs on .*; the run restarted from iteration 0/);
+    expect(useLab.getState().history).toEqual([]);
+    await step();
+    expect(replacement.calls.at(-1)).toBe('step');
+  });
 });

@@ -62,6 +62,10 @@ function request<T>(what: string, fn: (engine: LabEngine) => Promise<T>): Promis
 }
 
 function onEvent(event: EngineEvent): void {
+  if (event.type === 'crashed') {
+    void recover(event.error.message);
+    return;
+  }
   // The engine's status is about the engine; everything else is about one run.
   if (event.type !== 'status' && event.run !== epoch) return;
   switch (event.type) {
@@ -130,7 +134,46 @@ function startUrlSync(): () => void {
   };
 }
 
+/** Replacements after a crash; a worker that keeps crashing is not restarted forever. */
+let recoveries = 0;
+const MAX_RECOVERIES = 3;
+
+/**
+ * The worker crashed: a new engine takes its place on the same backend and the run restarts
+ * from iteration 0 with the same config (same seed: Play reproduces the lost iterations).
+ */
+async function recover(reason: string): Promise<void> {
+  wantPlay = false;
+  unsubscribe?.();
+  engine?.dispose();
+  engine = null;
+  unsubscribe = null;
+  tail = Promise.resolve();
+  if (!factory || ++recoveries > MAX_RECOVERIES) {
+    set({ status: 'error', error: `${reason} It stopped ${MAX_RECOVERIES} times; reload the page to start again.` });
+    return;
+  }
+  set({ status: 'error', error: `${reason} Starting a new one…` });
+  try {
+    engine = await factory();
+  } catch (error) {
+    set({ error: `${reason} A new one could not start: ${messageOf(error)}` });
+    return;
+  }
+  unsubscribe = engine.subscribe(onEvent);
+  const run = clearRun();
+  const backend = await request('Restarting the backend', (e) => e.init(get().backendChoice, run, readBackendMemory().autoPick));
+  if (!backend) return;
+  set({ backend });
+  await loadCurrent();
+  set({ error: `${reason} A new training worker runs on ${backend.label}; the run restarted from iteration 0 (same seed: Step or Play reproduces it).` });
+}
+
+let factory: EngineFactory | null = null;
+
 async function start(createEngine: EngineFactory): Promise<void> {
+  factory = createEngine;
+  recoveries = 0;
   if (typeof window !== 'undefined') {
     const read = readHash(window.location.hash);
     if (read.kind === 'config') set({ config: read.config });
@@ -174,6 +217,7 @@ export function disposeLab(): void {
   started = null;
   tail = Promise.resolve();
   wantPlay = false;
+  factory = null;
 }
 
 function replaceConfig(next: Config): void {
