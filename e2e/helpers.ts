@@ -2,6 +2,7 @@
 import { expect, type Page } from '@playwright/test';
 import LZString from 'lz-string';
 import { defaultConfig, parseConfig, type Config, type ConfigInput } from '../src/core/config';
+import { encodeConfig } from '../src/core/share';
 
 /**
  * The documented link format, `#c=<lz-string compressToEncodedURIComponent(JSON)>` (as links
@@ -11,6 +12,11 @@ import { defaultConfig, parseConfig, type Config, type ConfigInput } from '../sr
  */
 export function linkHash(config: Config): string {
   return `#c=${LZString.compressToEncodedURIComponent(JSON.stringify(config))}`;
+}
+
+/** The hash the lab itself writes for `config` (the current format, with its checksum): what the address bar should show. */
+export function labHash(config: Config): string {
+  return `#c=${encodeConfig(config)}`;
 }
 
 /** The config a `#c=…` hash carries (validated; a checksum before the JSON is skipped, not checked). */

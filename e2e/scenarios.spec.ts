@@ -1,7 +1,7 @@
 /** Guided scenarios: each one loads through the picker, becomes the share link, explains itself and runs. */
 import { expect, test } from '@playwright/test';
 import { SCENARIOS } from '../src/core/scenarios';
-import { collectErrors, configOfHash, counter, linkHash, openLab, waitReady } from './helpers';
+import { collectErrors, configOfHash, counter, labHash, linkHash, openLab, waitReady } from './helpers';
 
 // Each scenario prepares its own SFT policy and judges, on WASM (openLab): the scenario path
 // is the same on every backend, and run.spec / methods.spec / stepping.spec cover WebGPU.
@@ -14,7 +14,7 @@ for (const scenario of SCENARIOS) {
     await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ label: scenario.title });
 
     // The address bar is now the scenario's share link, and the settings show its config.
-    await expect.poll(async () => page.evaluate(() => window.location.hash)).toBe(linkHash(scenario.config));
+    await expect.poll(async () => page.evaluate(() => window.location.hash)).toBe(labHash(scenario.config));
     expect(configOfHash(await page.evaluate(() => window.location.hash))).toEqual(scenario.config);
     await expect(page.getByTestId('iteration-counter')).toHaveText(`Iteration 0 / ${scenario.config.iterations}`);
 
@@ -23,7 +23,7 @@ for (const scenario of SCENARIOS) {
     await expect(explanation).toContainText(scenario.explanation[1]);
     await expect(explanation).toContainText(scenario.watch);
     await expect(explanation.getByRole('link', { name: /^Read:/ })).toHaveAttribute('href', scenario.reference.url);
-    await expect(explanation.getByRole('link', { name: 'Link to this scenario' })).toHaveAttribute('href', linkHash(scenario.config));
+    await expect(explanation.getByRole('link', { name: 'Link to this scenario' })).toHaveAttribute('href', labHash(scenario.config));
 
     await waitReady(page);
     await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -47,6 +47,6 @@ test('a scenario’s link opens it, and editing a setting offers to restore it',
   await expect(page.getByTestId('scenario-explanation')).toContainText('changed settings');
   await page.getByRole('button', { name: 'Restore the scenario' }).click();
   await expect(seed).toHaveValue(String(scenario.config.seed));
-  await expect.poll(async () => page.evaluate(() => window.location.hash)).toBe(linkHash(scenario.config));
+  await expect.poll(async () => page.evaluate(() => window.location.hash)).toBe(labHash(scenario.config));
   await expect(page.getByTestId('scenario-explanation')).not.toContainText('changed settings');
 });
