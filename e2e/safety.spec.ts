@@ -1,7 +1,8 @@
 /** Issue 13 in the page: hostile links and the Content-Security-Policy. */
 import { expect, test } from '@playwright/test';
 import LZString from 'lz-string';
-import { collectErrors, counter, openLab, smallConfigHash, waitReady } from './helpers';
+import { defaultConfig } from '../src/core/config';
+import { collectErrors, counter, linkHash, openLab, smallConfigHash, waitReady } from './helpers';
 
 test('a small link that unpacks to megabytes is refused at once with a short alert, and the lab opens', async ({ page }) => {
   const bomb = LZString.compressToEncodedURIComponent(`{"version":1,"seed":"${'9'.repeat(1_000_000)}"}`);
@@ -10,6 +11,16 @@ test('a small link that unpacks to megabytes is refused at once with a short ale
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('it unpacks to more than 256 KB');
   expect((await alert.innerText()).length).toBeLessThan(400);
+  await waitReady(page);
+  await expect(counter(page)).toHaveText('Iteration 0 / 60');
+});
+
+test('a valid link that asks for terabytes is refused before anything is prepared, saying which settings drive it', async ({ page }) => {
+  await page.goto(linkHash(defaultConfig({ task: { id: 'sorting' }, sweep: { kind: 'seed', count: 16 }, method: { id: 'best_of_n', n: 256, batchSize: 4096 } })).replace(/^/, '/'));
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('This experiment would need about');
+  await expect(alert).toContainText('method.n = 256');
+  await expect(alert).toContainText('The lab opened with its defaults.');
   await waitReady(page);
   await expect(counter(page)).toHaveText('Iteration 0 / 60');
 });

@@ -84,6 +84,15 @@ describe('npm run lab', () => {
     expect(summary.members[0].metrics['reward/proxy']).toBe(last.members[0]['reward/proxy']);
   });
 
+  it('refuses an experiment over the cost budget unless --allow-large, before preparing anything', () => {
+    const huge = file('huge.json', JSON.stringify({ version: 1, task: { id: 'sorting' }, method: { id: 'best_of_n', n: 256, batchSize: 4096 } }));
+    const { code, stdout, stderr } = lab('run', huge);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toHaveLength(1);
+    expect(stderr[0]).toMatch(/^error: This experiment would need about .* of memory .*Pass --allow-large to run it anyway\.$/);
+  });
+
   it('prints usage and exits 2 on an unknown command', () => {
     const { code, stderr } = lab('frobnicate');
     expect(code).toBe(2);

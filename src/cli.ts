@@ -1,7 +1,7 @@
 /**
  * The headless lab: the same core and engine as the browser, in this thread.
  *
- *   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu] [--out result.json] [--quiet]
+ *   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu] [--out result.json] [--quiet] [--allow-large]
  *   npm run lab -- schema
  *
  * stdout is machine-readable: one JSON line per iteration, then one `{"summary": …}` line.
@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configJsonSchema, ConfigError, cut, parseConfig, type Config } from './core/config';
+import { estimateCost, overBudget } from './core/cost';
 import { DivergenceError } from './core/divergence';
 import { decodeShare } from './core/share';
 import { quietTfjsLogs } from './engine/backend';
@@ -17,10 +18,11 @@ import { LocalEngine } from './engine/engine';
 import { BACKEND_CHAIN, type BackendChoice, type EngineEvent } from './engine/protocol';
 
 const USAGE = `usage:
-  npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu|auto] [--out result.json] [--quiet]
+  npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu|auto] [--out result.json] [--quiet] [--allow-large]
   npm run lab -- schema
 
-run     trains the experiment; stdout gets one JSON line per iteration, then {"summary": …}
+run     trains the experiment; stdout gets one JSON line per iteration, then {"summary": …};
+        an experiment estimated over the lab's memory or compute budget is refused without --allow-large
 schema  prints the JSON schema of a config file`;
 
 /** A failure the user can fix: printed as one `error:` line, exit code 1. */
@@ -76,10 +78,12 @@ function progressLine(event: EngineEvent): string | null {
   return `prepare ${stage} ${step}/${total}${metrics ? `  ${metrics}` : ''}`;
 }
 
-async function run(source: string, backend: BackendChoice, out: string | undefined, quiet: boolean): Promise<void> {
+async function run(source: string, backend: BackendChoice, out: string | undefined, quiet: boolean, allowLarge: boolean): Promise<void> {
   const config = readConfig(source);
+  const refusal = overBudget(estimateCost(config));
+  if (refusal && !allowLarge) throw new UserError(`${refusal} Pass --allow-large to run it anyway.`);
   quietTfjsLogs();
-  const engine = new LocalEngine({ env: 'node' });
+  const engine = new LocalEngine({ env: 'node', allowLarge });
   engine.subscribe((event) => {
     const text = quiet ? null : progressLine(event);
     if (text) note(text);
@@ -121,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
         backend: { type: 'string', default: 'cpu' },
         out: { type: 'string' },
         quiet: { type: 'boolean', default: false },
+        'allow-large': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -140,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'run' && rest.length === 1) {
     const backend = BACKENDS.find((b) => b === values.backend);
     if (!backend) throw new UserError(`--backend must be one of ${BACKENDS.join(', ')}, got "${cut(values.backend ?? '', 40)}"`);
-    await run(rest[0], backend, values.out, values.quiet);
+    await run(rest[0], backend, values.out, values.quiet, values['allow-large']);
     return 0;
   }
   throw new UsageError(command === undefined ? 'missing command' : command === 'run' ? 'run takes exactly one config file or share link' : `unknown command "${command}"`);

@@ -1,7 +1,7 @@
-import { DivergenceError } from '../core/divergence';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, populationOf, type Config } from '../core/config';
+import { DivergenceError } from '../core/divergence';
 import type { Experiment, IterationResult, Metrics, PrepareResult } from '../core/types';
 import { LocalEngine } from './engine';
 import type { EngineEvent } from './protocol';
@@ -113,6 +113,15 @@ describe('LocalEngine on the real experiment (CPU)', () => {
     const { engine } = await loaded(config);
     const result = await engine.step();
     expect(result.members).toHaveLength(2);
+  });
+
+  it('refuses to load an experiment over the cost budget unless allowed (the CLI’s --allow-large)', async () => {
+    const huge = defaultConfig({ task: { id: 'sorting' }, method: { id: 'best_of_n', n: 256, batchSize: 4096 } });
+    engine = new LocalEngine({ env: 'node' });
+    await expect(engine.load(huge)).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringMatching(/^This experiment would need about/) });
+    engine.dispose();
+    engine = new LocalEngine({ env: 'node', allowLarge: true });
+    expect((await engine.load(huge)).config).toEqual(huge);
   });
 
   it('rejects requests that need an experiment before one is loaded', async () => {

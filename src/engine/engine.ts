@@ -10,7 +10,8 @@
  * does not touch what preparation depends on (method, β, iterations) starts at once.
  */
 import { isCancelled } from '../core/cancel';
-import type { Config } from '../core/config';
+import { ConfigError, type Config } from '../core/config';
+import { estimateCost, overBudget } from '../core/cost';
 import { createExperiment } from '../core/experiment';
 import type { PreparationSource } from '../core/preparation/shared';
 import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
@@ -28,6 +29,8 @@ export interface LocalEngineOptions {
   progressIntervalMs?: number;
   /** Where preparations persist across page loads; default IndexedDB where there is one, null for none. */
   preparationStore?: PreparationStore | null;
+  /** Load experiments estimated over the memory and compute budget (the CLI's --allow-large); refused otherwise. */
+  allowLarge?: boolean;
 }
 
 /** The status an iteration leaves behind when nothing went wrong. */
@@ -45,6 +48,7 @@ export class LocalEngine implements LabEngine {
   /** Aborts the preparation in progress, if any. */
   private preparation: AbortController | null = null;
   private readonly progressIntervalMs: number;
+  private readonly allowLarge: boolean;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private status: EngineStatus = 'idle';
   private config: Config | null = null;
@@ -59,6 +63,7 @@ export class LocalEngine implements LabEngine {
     this.env = options.env ?? ('document' in globalThis || 'WorkerGlobalScope' in globalThis ? 'browser' : 'node');
     this.build = options.createExperiment ?? ((config, preparations) => createExperiment(config, { preparations }));
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
+    this.allowLarge = options.allowLarge ?? false;
     this.preparations = new PreparationCache(options.preparationStore === undefined ? openPreparationStore() : options.preparationStore);
   }
 
@@ -79,6 +84,8 @@ export class LocalEngine implements LabEngine {
   }
 
   async load(config: Config, run?: number): Promise<ExperimentInfo> {
+    const refusal = this.allowLarge ? null : overBudget(estimateCost(config));
+    if (refusal) throw new ConfigError(refusal);
     this.cancelPreparation();
     await this.stopPlaying();
     return this.exclusive(async () => {

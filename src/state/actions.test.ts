@@ -43,6 +43,15 @@ describe('lab actions', () => {
     expect(useLab.getState().prepared).toBeNull();
   });
 
+  it('setConfig refuses a valid config over the cost budget, keeps the config, loads nothing and says what drives it', () => {
+    const before = useLab.getState().config;
+    const calls = engine.calls.length;
+    expect(setConfig({ task: { id: 'sorting' }, method: { id: 'best_of_n', n: 256, batchSize: 4096 } as Config['method'] })).toBe(false);
+    expect(useLab.getState().config).toBe(before);
+    expect(engine.calls).toHaveLength(calls);
+    expect(useLab.getState().error).toMatch(/^That setting was not applied: This experiment would need about .* Lower: method\.n = 256/);
+  });
+
   it('setConfig rejects an invalid value, keeps the config and says why', async () => {
     const before = useLab.getState().config;
     expect(setConfig({ method: { ...before.method, beta: -1 } as Config['method'] })).toBe(false);

@@ -7,10 +7,11 @@
  */
 import { isCancelled } from '../core/cancel';
 import { parseConfig, type Config, type ConfigInput } from '../core/config';
+import { estimateCost, overBudget } from '../core/cost';
 import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
 import { readBackendMemory, writeBackendMemory } from './backendMemory';
 import { appendResult, useLab, withProgress } from './labStore';
-import { damagedLinkMessage, readHash, writeHash } from './url';
+import { damagedLinkMessage, readHash, refusedLinkMessage, writeHash } from './url';
 
 /** Makes the engine; tests pass an in-thread fake, the app spawns the worker. */
 export type EngineFactory = () => LabEngine | Promise<LabEngine>;
@@ -125,6 +126,7 @@ function startUrlSync(): () => void {
   const onHashChange = () => {
     const read = readHash(window.location.hash);
     if (read.kind === 'damaged') set({ error: damagedLinkMessage(read.reason, false) });
+    if (read.kind === 'refused') set({ error: refusedLinkMessage(read.reason, false) });
     if (read.kind === 'config') replaceConfig(read.config);
   };
   window.addEventListener('hashchange', onHashChange);
@@ -177,6 +179,7 @@ async function start(createEngine: EngineFactory): Promise<void> {
   if (typeof window !== 'undefined') {
     const read = readHash(window.location.hash);
     if (read.kind === 'config') set({ config: read.config });
+    if (read.kind === 'refused') set({ error: refusedLinkMessage(read.reason, true) });
     if (read.kind === 'damaged') set({ error: damagedLinkMessage(read.reason, true) });
     writeHash(get().config);
     stopUrlSync = startUrlSync();
@@ -238,6 +241,11 @@ export function setConfig(patch: Partial<ConfigInput>): boolean {
     next = parseConfig({ ...get().config, ...patch });
   } catch (error) {
     set({ error: `That setting was not applied: ${messageOf(error)}` });
+    return false;
+  }
+  const refusal = overBudget(estimateCost(next));
+  if (refusal) {
+    set({ error: `That setting was not applied: ${refusal}` });
     return false;
   }
   set({ error: null });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
-import { damagedLinkMessage, hasSharePayload, hashFor, readHash } from './url';
+import { damagedLinkMessage, hasSharePayload, hashFor, readHash, refusedLinkMessage } from './url';
 
 describe('share-link hash', () => {
   it.each([
@@ -32,5 +32,15 @@ describe('share-link hash', () => {
       'This link is damaged or was edited: the config inside is not valid JSON; the lab opened with its defaults.',
     );
     expect(damagedLinkMessage('seed: too big', false)).toBe('This link is damaged or was edited: seed: too big; the lab kept its current settings.');
+  });
+
+  it('refuses a valid link that asks for more than the lab can run, before anything is prepared', () => {
+    const huge = defaultConfig({ task: { id: 'sorting' }, sweep: { kind: 'seed', count: 16 }, method: { id: 'best_of_n', n: 256, batchSize: 4096 } });
+    const read = readHash(hashFor(huge));
+    expect(read.kind).toBe('refused');
+    if (read.kind !== 'refused') return;
+    expect(read.reason).toMatch(/^This experiment would need about .* of memory/);
+    expect(refusedLinkMessage(read.reason, true)).toMatch(/The lab opened with its defaults\.$/);
+    expect(refusedLinkMessage(read.reason, false).length).toBeLessThanOrEqual(300);
   });
 });

@@ -4,6 +4,7 @@
  * except once at startup (and when someone pastes a new link into the same tab).
  */
 import type { Config } from '../core/config';
+import { estimateCost, overBudget } from '../core/cost';
 import { decodeShare, encodeConfig } from '../core/share';
 import { embedSuffix, pageEmbed } from './embed';
 
@@ -12,17 +13,26 @@ export function hasSharePayload(hash: string): boolean {
   return /(?:^#?|[&?])c=/.test(hash);
 }
 
-/** Outcome of reading a hash: a config, nothing to read, or a message for the alert. */
-export type HashRead = { kind: 'config'; config: Config } | { kind: 'none' } | { kind: 'damaged'; reason: string };
+/** Outcome of reading a hash: a config, nothing to read, or a message for the alert (damaged, or more than the lab can run). */
+export type HashRead = { kind: 'config'; config: Config } | { kind: 'none' } | { kind: 'damaged'; reason: string } | { kind: 'refused'; reason: string };
 
-/** Decodes the config a hash carries; a damaged link yields a message, never a throw. */
+/** Decodes the config a hash carries; a damaged or oversized link yields a message, never a throw. */
 export function readHash(hash: string): HashRead {
   if (!hasSharePayload(hash)) return { kind: 'none' };
+  let config: Config;
   try {
-    return { kind: 'config', config: decodeShare(hash) };
+    config = decodeShare(hash);
   } catch (error) {
     return { kind: 'damaged', reason: error instanceof Error ? error.message : String(error) };
   }
+  // Measured before anything is prepared: a valid link can still ask for terabytes.
+  const refusal = overBudget(estimateCost(config));
+  return refusal ? { kind: 'refused', reason: refusal } : { kind: 'config', config };
+}
+
+/** The alert text for a valid link that asks for more than the lab can run. */
+export function refusedLinkMessage(reason: string, atStartup: boolean): string {
+  return `${reason} ${atStartup ? 'The lab opened with its defaults.' : 'The lab kept its current settings.'}`;
 }
 
 /** The alert text for a damaged link; `atStartup` says whether the defaults were used. */
