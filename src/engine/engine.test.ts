@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { defaultConfig, populationOf, type Config } from '../core/config';
 import { DivergenceError } from '../core/divergence';
 import type { Experiment, IterationResult, Metrics, PrepareResult } from '../core/types';
+import type { DeviceEvents } from './device_loss';
 import { LocalEngine } from './engine';
 import type { EngineEvent } from './protocol';
 import { tinyConfig } from '../core/testing';
@@ -113,6 +114,21 @@ describe('LocalEngine on the real experiment (CPU)', () => {
     const { engine } = await loaded(config);
     const result = await engine.step();
     expect(result.members).toHaveLength(2);
+  });
+
+  it('on a lost device: stops, says which backend lost what, and tells the page to move the run', async () => {
+    let device: DeviceEvents | null = null;
+    engine = new LocalEngine({ env: 'node', watchDevice: (_, on) => ((device = on), () => (device = null)) });
+    const events = recorder(engine);
+    await engine.init('cpu');
+    await engine.load(tinyConfig(3));
+    await engine.step();
+    device!.lost('the WebGPU device was lost (destroyed)');
+    expect(events.filter((e) => e.type === 'backendLost')).toEqual([{ type: 'backendLost', run: expect.any(Number), backend: 'cpu', error: { name: 'DeviceLost', message: 'CPU: the WebGPU device was lost (destroyed).' } }]);
+    expect(statuses(events).at(-1)).toBe('error');
+    // Choosing a backend stops the old watcher before starting a new one.
+    await engine.init('cpu');
+    expect(device).not.toBeNull();
   });
 
   it('refuses to load an experiment over the cost budget unless allowed (the CLI’s --allow-large)', async () => {

@@ -16,6 +16,7 @@ import { createExperiment } from '../core/experiment';
 import type { PreparationSource } from '../core/preparation/shared';
 import type { Experiment, ExperimentInfo, IterationResult, PrepareProgress, PrepareResult, RunSummary } from '../core/types';
 import { selectBackend, type EngineEnv } from './backend';
+import { watchDevice, type DeviceWatcher } from './device_loss';
 import { PreparationCache } from './preparation_cache';
 import { openPreparationStore, type PreparationStore } from './preparation_store';
 import { serializeError, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
@@ -31,6 +32,8 @@ export interface LocalEngineOptions {
   preparationStore?: PreparationStore | null;
   /** Load experiments estimated over the memory and compute budget (the CLI's --allow-large); refused otherwise. */
   allowLarge?: boolean;
+  /** Watches the backend's GPU for loss (tests inject a fake device). */
+  watchDevice?: DeviceWatcher;
 }
 
 /** The status an iteration leaves behind when nothing went wrong. */
@@ -49,6 +52,8 @@ export class LocalEngine implements LabEngine {
   private preparation: AbortController | null = null;
   private readonly progressIntervalMs: number;
   private readonly allowLarge: boolean;
+  private readonly watch: DeviceWatcher;
+  private stopWatching = (): void => {};
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private status: EngineStatus = 'idle';
   private config: Config | null = null;
@@ -64,6 +69,7 @@ export class LocalEngine implements LabEngine {
     this.build = options.createExperiment ?? ((config, preparations) => createExperiment(config, { preparations }));
     this.progressIntervalMs = options.progressIntervalMs ?? 250;
     this.allowLarge = options.allowLarge ?? false;
+    this.watch = options.watchDevice ?? watchDevice;
     this.preparations = new PreparationCache(options.preparationStore === undefined ? openPreparationStore() : options.preparationStore);
   }
 
@@ -75,7 +81,13 @@ export class LocalEngine implements LabEngine {
       this.dropExperiment();
       this.preparations.clear();
       this.run = run ?? this.run + 1;
+      // Switching on purpose disposes the old backend's device: not a loss.
+      this.stopWatching();
       const info = await selectBackend(backend, this.env, remembered);
+      this.stopWatching = this.watch(info.name, {
+        lost: (reason) => this.deviceLost(info, reason),
+        error: (message) => this.emit({ type: 'error', error: { name: 'DeviceError', message: `${info.label} reported an error: ${message}` } }),
+      });
       this.preparations.backend = info.name;
       if (this.config) this.experiment = this.make(this.config);
       this.setStatus(this.experiment ? 'ready' : 'idle');
@@ -153,6 +165,7 @@ export class LocalEngine implements LabEngine {
 
   /** Stops play and frees the experiment and the cache once the operation in flight has finished. */
   dispose(): void {
+    this.stopWatching();
     this.cancelPreparation();
     this.stopRequested = true;
     this.listeners.clear();
@@ -273,6 +286,15 @@ export class LocalEngine implements LabEngine {
       this.setStatus(isCancelled(error) ? 'ready' : 'error');
       throw error;
     }
+  }
+
+  /** The GPU is gone: every tensor on it with it. Stop, and tell the page, which moves the run to the next backend. */
+  private deviceLost(info: BackendInfo, reason: string): void {
+    this.stopWatching();
+    this.stopRequested = true;
+    this.cancelPreparation();
+    this.setStatus('error');
+    this.emit({ type: 'backendLost', backend: info.name, error: { name: 'DeviceLost', message: `${info.label}: ${reason}.` } });
   }
 
   private current(): Experiment {

@@ -73,6 +73,8 @@ export type EngineEventBody =
   | { type: 'prepared'; result: PrepareResult }
   | { type: 'iteration'; result: IterationResult }
   | { type: 'error'; error: SerializedError }
+  /** The GPU under the backend is gone (WebGPU device lost, WebGL context lost): the run must move to another backend. */
+  | { type: 'backendLost'; backend: BackendName; error: SerializedError }
   /** The worker itself stopped (it crashed, or a message could not be read): this engine answers nothing more. */
   | { type: 'crashed'; error: SerializedError };
 

@@ -174,4 +174,17 @@ describe('lab actions', () => {
     await step();
     expect(replacement.calls.at(-1)).toBe('step');
   });
+
+  it('moves the run to the next backend when the GPU is lost, replaying it to the last iteration and keeping the charts', async () => {
+    await step();
+    await step();
+    const history = useLab.getState().history;
+    engine.calls = [];
+    engine.emit({ type: 'backendLost', backend: 'webgpu', error: { name: 'DeviceLost', message: 'WebGPU: the WebGPU device was lost (destroyed).' } }, 0);
+    await expect.poll(() => useLab.getState().error).toMatch(/^WebGPU: the WebGPU device was lost \(destroyed\)\. The run moved to .* and was replayed from its seed to iteration 2; iterations from here on run on/);
+    expect(engine.calls).toEqual(['init:webgl', 'load', 'step', 'step']);
+    expect(useLab.getState().history).toEqual(history);
+    await step();
+    expect(useLab.getState().history.map((r) => r.iteration)).toEqual([1, 2, 3]);
+  });
 });

@@ -8,9 +8,9 @@
 import { isCancelled } from '../core/cancel';
 import { parseConfig, type Config, type ConfigInput } from '../core/config';
 import { estimateCost, overBudget } from '../core/cost';
-import type { BackendChoice, BackendInfo, EngineEvent, LabEngine } from '../engine/protocol';
+import { BACKEND_CHAIN, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type LabEngine } from '../engine/protocol';
 import { readBackendMemory, writeBackendMemory } from './backendMemory';
-import { appendResult, useLab, withProgress } from './labStore';
+import { appendResult, lastIteration, useLab, withProgress } from './labStore';
 import { damagedLinkMessage, readHash, refusedLinkMessage, writeHash } from './url';
 
 /** Makes the engine; tests pass an in-thread fake, the app spawns the worker. */
@@ -65,6 +65,10 @@ function request<T>(what: string, fn: (engine: LabEngine) => Promise<T>): Promis
 function onEvent(event: EngineEvent): void {
   if (event.type === 'crashed') {
     void recover(event.error.message);
+    return;
+  }
+  if (event.type === 'backendLost') {
+    void moveRun(event.backend, event.error.message);
     return;
   }
   // The engine's status is about the engine; everything else is about one run.
@@ -169,6 +173,32 @@ async function recover(reason: string): Promise<void> {
   set({ backend });
   await loadCurrent();
   set({ error: `${reason} A new training worker runs on ${backend.label}; the run restarted from iteration 0 (same seed: Step or Play reproduces it).` });
+}
+
+/**
+ * The backend lost its GPU: the run moves to the next backend down the chain and is replayed
+ * from its seed to the last finished iteration (the charts keep what they showed; later
+ * iterations come from the new backend, whose numbers can differ in the last digits).
+ */
+async function moveRun(lost: BackendName, reason: string): Promise<void> {
+  wantPlay = false;
+  const next = BACKEND_CHAIN[Math.min(BACKEND_CHAIN.indexOf(lost) + 1, BACKEND_CHAIN.length - 1)];
+  const k = lastIteration(get().history);
+  // A new run id that keeps the history: replayed iterations are ones the history already has.
+  epoch += 1;
+  const run = epoch;
+  set({ backend: null, error: `${reason} Moving the run to the next backend…` });
+  const backend = await request('Moving to another backend', (e) => e.init(next, run));
+  if (!backend) return;
+  set({ backend });
+  const config = get().config;
+  const info = await request('Reloading the experiment', (e) => e.load(config, run));
+  if (!info || run !== epoch) return;
+  set({ info });
+  for (let i = 0; i < k; i++) {
+    if (!(await request('Replaying the run', (e) => e.step())) || run !== epoch) return;
+  }
+  set({ error: `${reason} The run moved to ${backend.label} and was replayed from its seed to iteration ${k}; iterations from here on run on ${backend.label}.` });
 }
 
 let factory: EngineFactory | null = null;
