@@ -26,11 +26,11 @@ test('a reload keeps every finished iteration; rename, delete and undo', async (
   await openLab(page, smallConfigHash({ iterations: 3 }));
   await expect(history(page)).toContainText('No runs yet');
   await stepTo(page, 2, 3);
-  await expect(runItem(page, 'ppo on bandit').getByTestId('run-meta')).toContainText('2 / 3 iterations · recording, saved');
+  await expect(runItem(page, 'PPO β=0.05 · bandit · seed 0').getByTestId('run-meta')).toContainText('2 / 3 iterations · recording, saved');
 
   await page.reload();
   await waitReady(page);
-  const item = runItem(page, 'ppo on bandit');
+  const item = runItem(page, 'PPO β=0.05 · bandit · seed 0');
   // Saved, not live: the reloaded lab starts a fresh run of the same config at iteration 0.
   await expect(item.getByTestId('run-meta')).toContainText('ppo · bandit · seed 0 · 2 / 3 iterations ·');
   await expect(item.getByTestId('run-meta')).not.toContainText('recording');
@@ -56,14 +56,14 @@ test('a reload keeps every finished iteration; rename, delete and undo', async (
 test('export JSON and CSV, re-import the JSON, compare it; a bad file is refused', async ({ page }, testInfo) => {
   await openLab(page, smallConfigHash({ iterations: 2 }));
   await stepTo(page, 2, 2);
-  const item = runItem(page, 'ppo on bandit');
+  const item = runItem(page, 'PPO β=0.05 · bandit · seed 0');
 
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: 'Export JSON' }).click()]);
-  expect(jsonDownload.suggestedFilename()).toBe('ppo-on-bandit.run.json');
+  expect(jsonDownload.suggestedFilename()).toBe('ppo-0-05-bandit-seed-0.run.json');
   const jsonPath = testInfo.outputPath('run.json');
   await jsonDownload.saveAs(jsonPath);
   const file = JSON.parse(readFileSync(jsonPath, 'utf8'));
-  expect(file).toMatchObject({ format: 'alignment-lab-run', version: 1, name: 'ppo on bandit' });
+  expect(file).toMatchObject({ format: 'alignment-lab-run', version: 1, name: 'PPO β=0.05 · bandit · seed 0' });
   expect(file.config).toEqual(configOfHash(await page.evaluate(() => location.hash)));
   expect(file.iterations.map((r: { iteration: number }) => r.iteration)).toEqual([1, 2]);
   const gold = file.iterations.map((r: { members: Record<string, number>[] }) => r.members[0]['reward/gold']);
@@ -86,30 +86,30 @@ test('export JSON and CSV, re-import the JSON, compare it; a bad file is refused
   await item.getByRole('button', { name: 'Delete' }).click();
   await expect(history(page).getByRole('listitem')).toHaveCount(0);
   await importer.setInputFiles(jsonPath);
-  await expect(history(page).getByRole('status')).toHaveText('Imported “ppo on bandit” (2 iterations).');
-  const imported = runItem(page, 'ppo on bandit');
+  await expect(history(page).getByRole('status')).toHaveText('Imported “PPO β=0.05 · bandit · seed 0” (2 iterations).');
+  const imported = runItem(page, 'PPO β=0.05 · bandit · seed 0');
   await expect(imported.getByTestId('run-meta')).toContainText('2 / 2 iterations');
 
   await imported.getByRole('checkbox', { name: 'Compare' }).check();
   const compare = page.getByRole('region', { name: 'Compare runs' });
   await expect(compare.getByTestId('compare-gold-reward')).toHaveAttribute('data-points', '2');
   await expect(compare.getByTestId('compare-gold-reward')).toHaveAttribute('data-lines', '1');
-  await compare.getByRole('checkbox', { name: 'Show ppo on bandit' }).uncheck();
+  await compare.getByRole('checkbox', { name: 'Show PPO β=0.05 · bandit · seed 0' }).uncheck();
   await expect(compare.getByTestId('compare-gold-reward')).toHaveAttribute('data-lines', '0');
 });
 
 test('compare PPO and DPO on one task: two runs, each with its own colour', async ({ page }) => {
   await openLab(page, smallConfigHash({ iterations: 1 }));
   await stepTo(page, 1, 1);
-  await expect(runItem(page, 'ppo on bandit').getByTestId('run-meta')).toContainText('recording, saved');
+  await expect(runItem(page, 'PPO β=0.05 · bandit · seed 0').getByTestId('run-meta')).toContainText('recording, saved');
   await page.goto(`/${smallConfigHash({ iterations: 1, method: { id: 'dpo', batchSize: 16 } })}`);
   await page.reload();
   await waitReady(page);
   await useBackend(page, 'wasm');
   await stepTo(page, 1, 1);
 
-  const ppo = runItem(page, 'ppo on bandit');
-  const dpo = runItem(page, 'dpo on bandit');
+  const ppo = runItem(page, 'PPO β=0.05 · bandit · seed 0');
+  const dpo = runItem(page, 'DPO β=0.1 · bandit · seed 0');
   await dpo.getByRole('checkbox', { name: 'Compare' }).check();
   await ppo.getByRole('checkbox', { name: 'Compare' }).check();
   const compare = page.getByRole('region', { name: 'Compare runs' });
@@ -118,13 +118,13 @@ test('compare PPO and DPO on one task: two runs, each with its own colour', asyn
   const { violations } = await new AxeBuilder({ page }).include('.history').include('.compare').include('.share').analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   const colour = (name: string) => compare.locator('label', { has: page.getByRole('checkbox', { name: `Show ${name}` }) }).getAttribute('data-color');
-  const ppoColour = await colour('ppo on bandit');
+  const ppoColour = await colour('PPO β=0.05 · bandit · seed 0');
   expect(ppoColour).toMatch(/^hsl\(/);
-  expect(await colour('dpo on bandit')).not.toBe(ppoColour);
+  expect(await colour('DPO β=0.1 · bandit · seed 0')).not.toBe(ppoColour);
   // Unticking another run leaves this run's colour as it was.
   await dpo.getByRole('checkbox', { name: 'Compare' }).uncheck();
   await expect(compare.getByTestId('compare-gold-reward')).toHaveAttribute('data-lines', '1');
-  expect(await colour('ppo on bandit')).toBe(ppoColour);
+  expect(await colour('PPO β=0.05 · bandit · seed 0')).toBe(ppoColour);
 
   // Reopen loads the PPO run's config into the lab.
   await ppo.getByRole('button', { name: 'Reopen' }).click();

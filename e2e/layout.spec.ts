@@ -36,3 +36,51 @@ test('820×1180 tablet: one column, nothing wider than the screen, settings then
   await expect(page.getByRole('button', { name: 'Play' })).toBeInViewport({ ratio: 1 });
   await page.screenshot({ path: testInfo.outputPath('tablet-820x1180.png'), fullPage: true });
 });
+
+test('1280×720: tabbing through the whole page never scrolls the window off its layout', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openLab(page, smallConfigHash());
+  const seen = new Set<string>();
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press('Tab');
+    const { scrollY, focused } = await page.evaluate(() => ({ scrollY: window.scrollY, focused: document.activeElement?.outerHTML.slice(0, 80) ?? '' }));
+    expect(scrollY, `after Tab ${i + 1} (${focused})`).toBe(0);
+    seen.add(focused);
+  }
+  // The walk reached the hidden file input behind "Import run", the control that used to blank the page.
+  expect([...seen].some((html) => html.includes('type="file"'))).toBe(true);
+});
+
+test('1280×720: the charts keep their size when the first iteration fills the sample inspector, and no two panels overlap', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openLab(page, smallConfigHash());
+  const ids = ['chart-proxy-reward', 'chart-gold-reward', 'chart-kl', 'chart-kl-reward', 'sample-inspector'];
+  const boxes = async () => Promise.all(ids.map(async (id) => (await page.getByTestId(id).boundingBox())!));
+  const before = await boxes();
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('sample-inspector')).not.toHaveAttribute('data-samples', '0');
+  const after = await boxes();
+  for (let i = 0; i < 4; i++) expect(after[i].height, ids[i]).toBeCloseTo(before[i].height, 0);
+  for (let i = 0; i < after.length; i++) {
+    for (let j = i + 1; j < after.length; j++) {
+      const [a, b] = [after[i], after[j]];
+      const overlap = a.x < b.x + b.width - 1 && b.x < a.x + a.width - 1 && a.y < b.y + b.height - 1 && b.y < a.y + a.height - 1;
+      expect(overlap, `${ids[i]} and ${ids[j]}`).toBe(false);
+    }
+  }
+});
+
+test('a bad β sweep is explained at the field in plain words, keeps what was typed, and obvious separators work', async ({ page }) => {
+  await openLab(page, smallConfigHash());
+  const field = page.getByRole('textbox', { name: 'β sweep' });
+  await field.fill('0.05');
+  await field.press('Enter');
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('.field-error')).toHaveText(/A sweep needs 2 to 16 values/);
+  await expect(field).toHaveValue('0.05');
+  await expect(page.locator('.alert-text')).toHaveCount(0);
+  await field.fill('0.01;0.1');
+  await field.press('Enter');
+  await expect(field).toHaveValue('0.01, 0.1');
+  await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+});

@@ -211,7 +211,8 @@ async function start(createEngine: EngineFactory): Promise<void> {
     if (read.kind === 'config') set({ config: read.config });
     if (read.kind === 'refused') set({ error: refusedLinkMessage(read.reason, true) });
     if (read.kind === 'damaged') set({ error: damagedLinkMessage(read.reason, true) });
-    writeHash(get().config);
+    // A damaged or refused link stays in the address bar, to be read or fixed; the first change of settings replaces it.
+    if (read.kind === 'config' || read.kind === 'none') writeHash(get().config);
     stopUrlSync = startUrlSync();
   }
   try {

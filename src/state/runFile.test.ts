@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
 import type { IterationResult } from '../core/types';
 import { MESSAGE_LIMIT } from '../core/config';
-import { cleanName, csvField, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
+import { cleanName, csvField, defaultRunName, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
 
 function iteration(n: number, members: Record<string, number>[]): IterationResult {
   return { iteration: n, members, stages: [{ name: 'sample', narration: 'drew 16 replies', ms: 3 }], readbacks: 2 };
@@ -85,7 +85,7 @@ describe('run files', () => {
 
   it('keeps an imported name on one line and short, falling back to method on task', () => {
     expect(parseRunFile(edited((f) => (f.name = `  two\nlines ${'x'.repeat(200)}`)), 'b', 0).name).toBe(`two lines ${'x'.repeat(70)}`);
-    expect(parseRunFile(edited((f) => (f.name = '   ')), 'b', 0).name).toBe('dpo on bandit');
+    expect(parseRunFile(edited((f) => (f.name = '   ')), 'b', 0).name).toBe('DPO β=0.1 · bandit · seeds 3–4');
     expect(cleanName('<b>bold</b>')).toBe('<b>bold</b>'); // kept as text; React escapes it
   });
 
@@ -111,5 +111,17 @@ describe('run files', () => {
     ['ββ', 'run'],
   ])('file stem of %j is %j', (name, stem) => {
     expect(fileStem(name)).toBe(stem);
+  });
+});
+
+describe('default run names', () => {
+  it.each([
+    [defaultConfig({}), 'PPO β=0.05 · bandit · seed 0'],
+    [defaultConfig({ seed: 4, task: { id: 'helpful' }, method: { id: 'dpo', loss: 'ipo' } }), 'IPO β=0.1 · helpful · seed 4'],
+    [defaultConfig({ method: { id: 'ppo' }, sweep: { kind: 'beta', values: [0.01, 0.1, 1, 0.03] } }), 'PPO β 0.01–1 (4) · bandit · seed 0'],
+    [defaultConfig({ seed: 2, method: { id: 'best_of_n', n: 8 }, sweep: { kind: 'seed', count: 3 } }), 'Best-of-n n=8 · bandit · seeds 2–4'],
+    [defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md', tau: 0.2 } }), 'Nash-MD τ=0.2 · cycle · seed 0'],
+  ])('names a run by method, its knob, task and seed: %#', (config, name) => {
+    expect(defaultRunName(config)).toBe(name);
   });
 });

@@ -7,7 +7,7 @@
  * the charts. Names are kept as plain strings and only ever rendered as React text.
  */
 import { z } from 'zod';
-import { ConfigError, cut, MESSAGE_LIMIT, parseConfig, populationOf, type Config } from '../core/config';
+import { ConfigError, cut, MESSAGE_LIMIT, methodBeta, parseConfig, populationOf, type Config } from '../core/config';
 import type { IterationResult } from '../core/types';
 
 /** Written into every run file; bump it (and migrate) when the shape changes. */
@@ -87,9 +87,28 @@ export function cleanName(name: string, fallback = 'Untitled run'): string {
   return oneLine || fallback;
 }
 
-/** The default name of a run: its method and task, e.g. "ppo on helpful". */
+const METHOD_NAMES: Record<Config['method']['id'], string> = {
+  ppo: 'PPO', dpo: 'DPO', online_dpo: 'Online DPO', xpo: 'XPO', coh: 'CoH', nash_md: 'Nash-MD', best_of_n: 'Best-of-n', expert_iteration: 'Expert iteration', sft: 'SFT',
+};
+
+/**
+ * The default name of a run, enough to tell runs apart in a list: method with its KL
+ * coefficient (or n), task and seed, e.g. "PPO β=0.05 · bandit · seed 0",
+ * "DPO β 0.01–1 (4) · helpful · seed 0", "Best-of-n n=16 · bandit · seeds 0–3".
+ */
 export function defaultRunName(config: Config): string {
-  return `${config.method.id} on ${config.task.id}`;
+  const m = config.method;
+  const name = m.id === 'dpo' && m.loss === 'ipo' ? 'IPO' : METHOD_NAMES[m.id];
+  const symbol = m.id === 'nash_md' ? 'τ' : 'β';
+  const sweep = config.sweep;
+  const beta = methodBeta(m);
+  let knob = '';
+  if (sweep.kind === 'beta') knob = ` ${symbol} ${Math.min(...sweep.values)}–${Math.max(...sweep.values)} (${sweep.values.length})`;
+  else if (beta !== null) knob = ` ${symbol}=${beta}`;
+  else if ('n' in m) knob = ` n=${m.n}`;
+  const seeds = sweep.kind === 'seed' ? `seeds ${config.seed}–${config.seed + sweep.count - 1}` : `seed ${config.seed}`;
+  const task = config.task.id === 'custom' ? config.task.title : config.task.id;
+  return cleanName(`${name}${knob} · ${task} · ${seeds}`);
 }
 
 /** The JSON run file of a saved run (pretty-printed, so a person can read it). */

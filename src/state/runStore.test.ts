@@ -46,7 +46,7 @@ describe('run history', () => {
     expect(useRuns.getState().runs).toEqual([]);
     await startRunHistory();
     const [run] = useRuns.getState().runs;
-    expect(run).toMatchObject({ name: 'ppo on bandit', backend: 'CPU', config: { seed: 1 } });
+    expect(run).toMatchObject({ name: 'PPO β=0.05 · bandit · seed 1', backend: 'CPU', config: { seed: 1 } });
     expect(run.iterations.map((r) => r.members[0]['reward/gold'])).toEqual([0.5, 0.6, 0.7]);
   });
 
@@ -84,7 +84,7 @@ describe('run history', () => {
     iterate(result(1, 0.5), result(2, 0.25));
     const original = useRuns.getState().runs[0];
     const file = exportRun(original.id, 'json');
-    expect(file?.fileName).toBe('ppo-on-bandit.run.json');
+    expect(file?.fileName).toBe('ppo-0-05-bandit-seed-1.run.json');
     expect(exportRun(original.id, 'csv')?.text).toBe('iteration,member,kl/k3,reward/gold\n1,0,0.01,0.5\n2,0,0.02,0.25\n');
 
     await expect(importRunText(file!.text, file!.fileName)).resolves.toBe(true);
@@ -122,6 +122,6 @@ describe('undo', () => {
     await deleteRun(run.id);
     expect(useRuns.getState().lastDeleted?.id).toBe(run.id);
     await importRunText(toRunFile(run), 'again.json');
-    expect(useRuns.getState()).toMatchObject({ lastDeleted: null, message: 'Imported “ppo on bandit” (1 iteration).' });
+    expect(useRuns.getState()).toMatchObject({ lastDeleted: null, message: 'Imported “PPO β=0.05 · bandit · seed 1” (1 iteration).' });
   });
 });

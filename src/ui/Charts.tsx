@@ -39,7 +39,8 @@ export function Charts() {
   const prepared = useLab((s) => s.prepared);
   const [smoothing, setSmoothing] = useState(0);
   const members = useMemo(() => membersOf(info?.members, history), [info, history]);
-  const raw = useMemo(() => metricCharts(history, members), [history, members]);
+  const method = useLab((s) => s.config.method.id);
+  const raw = useMemo(() => metricCharts(history, members, method), [history, members, method]);
   const charts = useMemo(() => raw.map((c) => ({ ...c, rows: smoothRows(c.rows, smoothing) })), [raw, smoothing]);
   const latest = history.length ? history[history.length - 1] : null;
   const tabular = info?.task.policy === 'tabular' || Boolean(latest?.bars);

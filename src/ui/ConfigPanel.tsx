@@ -8,6 +8,7 @@ import { EXAMPLE_CUSTOM_TASK } from '../core/tasks/custom';
 import { setConfig, showError, useLab } from '../state';
 import { DraftField, SelectField } from './Field';
 import { MethodPanel } from './MethodPanel';
+import { readSweep } from './sweepInput';
 
 /** Reference values for the hints, straight from the schema so they cannot drift. */
 const DEFAULTS = defaultConfig();
@@ -53,19 +54,6 @@ function numberFrom(label: string, draft: string): number | null {
   if (Number.isFinite(value)) return value;
   showError(`${label}: “${draft}” is not a number.`);
   return null;
-}
-
-/** Parses the β sweep: comma- or space-separated values; empty means a single run. */
-function sweepFrom(draft: string): Config['sweep'] | null {
-  const parts = draft.split(/[,\s]+/).filter(Boolean);
-  if (parts.length === 0) return { kind: 'none' };
-  const values = parts.map(Number);
-  const bad = parts.find((_, i) => !Number.isFinite(values[i]));
-  if (bad !== undefined) {
-    showError(`β sweep: “${bad}” is not a number.`);
-    return null;
-  }
-  return { kind: 'beta', values };
 }
 
 function sweepText(sweep: Config['sweep']): string {
@@ -161,12 +149,16 @@ export function ConfigPanel() {
               ? `This link sweeps ${config.sweep.count} seeds; enter 2–16 β values to sweep β instead.`
               : methodBeta(config.method) === null
                 ? 'This method has no KL coefficient to sweep.'
-                : 'Comma-separated values of the method’s KL coefficient (β, or τ for Nash-MD), one run each, trained together (2–16); empty trains one run.'
+                : 'Values of the method’s KL coefficient (β, or τ for Nash-MD) separated by commas, one run each, trained together (2–16); empty trains one run.'
           }
           value={sweepText(config.sweep)}
+          validate={(draft) => {
+            const read = readSweep(draft, config.method.id === 'nash_md' ? 'τ' : 'β');
+            return 'error' in read ? read.error : null;
+          }}
           onCommit={(draft) => {
-            const sweep = sweepFrom(draft);
-            return sweep !== null && setConfig({ sweep });
+            const read = readSweep(draft);
+            return 'sweep' in read && setConfig({ sweep: read.sweep });
           }}
         />
       </fieldset>

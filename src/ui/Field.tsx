@@ -11,16 +11,23 @@ interface FieldShellProps {
   hint: ReactNode;
   /** Label above the control instead of beside it (for wide controls). */
   stacked?: boolean;
+  /** What is wrong with the draft, shown at the field. */
+  error?: string | null;
   children: ReactNode;
 }
 
-function FieldShell({ id, label, hint, stacked, children }: FieldShellProps) {
+function FieldShell({ id, label, hint, stacked, error, children }: FieldShellProps) {
   return (
     <div className={stacked ? 'field field-stacked' : 'field'}>
       <label htmlFor={id} className="field-label">
         {label}
       </label>
       {children}
+      {error && (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          {error}
+        </p>
+      )}
       <p id={`${id}-hint`} className="field-hint">
         {hint}
       </p>
@@ -70,6 +77,11 @@ export interface DraftFieldProps {
   value: string;
   /** Applies the draft; returns false when it was rejected, which restores `value`. */
   onCommit: (draft: string) => boolean;
+  /**
+   * Checks the draft first: a message is shown at the field (in plain words), the draft is
+   * kept for the user to fix, and nothing is committed.
+   */
+  validate?: (draft: string) => string | null;
   inputMode?: 'decimal' | 'numeric' | 'text';
   placeholder?: string;
   disabled?: boolean;
@@ -83,29 +95,39 @@ export interface DraftFieldProps {
 }
 
 /** A labelled text input that commits its draft on Enter or blur, and only if it changed. */
-export function DraftField({ label, hint, value, onCommit, inputMode = 'decimal', placeholder, disabled, stacked, rows }: DraftFieldProps) {
+export function DraftField({ label, hint, value, onCommit, validate, inputMode = 'decimal', placeholder, disabled, stacked, rows }: DraftFieldProps) {
   const id = useId();
   const [draft, setDraft] = useState(value);
+  const [error, setError] = useState<string | null>(null);
   // Follow outside changes (a pasted link, a rejected draft) without an effect: the
   // "adjust state while rendering" pattern from the React docs.
   const [seen, setSeen] = useState(value);
   if (seen !== value) {
     setSeen(value);
     setDraft(value);
+    setError(null);
   }
   const commit = () => {
-    if (draft.trim() === value) return;
+    if (draft.trim() === value) {
+      setError(null);
+      return;
+    }
+    const problem = validate?.(draft.trim()) ?? null;
+    setError(problem);
+    if (problem) return;
     if (!onCommit(draft.trim()) && !rows) setDraft(value);
   };
+  const described = error ? `${id}-error ${id}-hint` : `${id}-hint`;
   if (rows) {
     return (
-      <FieldShell id={id} label={label} hint={hint} stacked>
+      <FieldShell id={id} label={label} hint={hint} error={error} stacked>
         <textarea
           id={id}
           className="field-input field-textarea"
           rows={rows}
           spellCheck={false}
-          aria-describedby={`${id}-hint`}
+          aria-describedby={described}
+          aria-invalid={error ? true : undefined}
           value={draft}
           disabled={disabled}
           onChange={(e) => setDraft(e.target.value)}
@@ -119,7 +141,7 @@ export function DraftField({ label, hint, value, onCommit, inputMode = 'decimal'
     );
   }
   return (
-    <FieldShell id={id} label={label} hint={hint} stacked={stacked}>
+    <FieldShell id={id} label={label} hint={hint} error={error} stacked={stacked}>
       <input
         id={id}
         className="field-input"
@@ -127,7 +149,8 @@ export function DraftField({ label, hint, value, onCommit, inputMode = 'decimal'
         inputMode={inputMode}
         autoComplete="off"
         spellCheck={false}
-        aria-describedby={`${id}-hint`}
+        aria-describedby={described}
+        aria-invalid={error ? true : undefined}
         value={draft}
         placeholder={placeholder}
         disabled={disabled}
@@ -135,7 +158,10 @@ export function DraftField({ label, hint, value, onCommit, inputMode = 'decimal'
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();
-          if (e.key === 'Escape') setDraft(value);
+          if (e.key === 'Escape') {
+            setDraft(value);
+            setError(null);
+          }
         }}
       />
     </FieldShell>

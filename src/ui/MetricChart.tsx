@@ -6,7 +6,8 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartRow } from './chartData';
 import { ChartFrame, type LegendItem } from './charts/ChartFrame';
-import { AXIS_PROPS, formatTick, formatValue, GRID_COLOR } from './charts/format';
+import { dashOf } from './charts/ChartFrame';
+import { AXIS_PROPS, axisLabel, formatTick, formatValue, GRID_COLOR, niceTicks } from './charts/format';
 
 export type { LegendItem } from './charts/ChartFrame';
 
@@ -26,6 +27,8 @@ export interface MetricChartProps {
   id: string;
   /** One sentence under the title: what the chart shows and what to look for. */
   caption: string;
+  /** The y axis's title, with its unit where it has one ("KL, nats"). */
+  yLabel: string;
   rows: ChartRow[];
   series: Series[];
   /**
@@ -36,17 +39,21 @@ export interface MetricChartProps {
 }
 
 /** A recharts line chart with animations off, so each new iteration shows at once. */
-export function MetricChart({ title, id, caption, rows, series, legend }: MetricChartProps) {
+export function MetricChart({ title, id, caption, yLabel, rows, series, legend }: MetricChartProps) {
   const first = series[0]?.dataKey;
+  const values = rows.flatMap((r) => series.map((s) => r[s.dataKey]).filter((v): v is number => v !== undefined && Number.isFinite(v)));
+  const iterations = rows.map((r) => r.iteration);
+  const xTicks = niceTicks(Math.min(...iterations), Math.max(...iterations), 5, true);
+  const yTicks = niceTicks(Math.min(...values), Math.max(...values));
   const drawn = first ? rows.map((r) => (r[first] === undefined ? '' : String(Number(r[first].toPrecision(6))))).join(',') : '';
   return (
     <ChartFrame id={id} title={title} caption={caption} points={rows.length} legend={legend} data={{ first: drawn }}>
       {rows.length === 0 ? null : (
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
-          <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+          <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-            <XAxis dataKey="iteration" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} {...AXIS_PROPS} />
-            <YAxis width={52} tickFormatter={formatTick} domain={['auto', 'auto']} {...AXIS_PROPS} />
+            <XAxis dataKey="iteration" type="number" ticks={xTicks} domain={[xTicks[0], xTicks[xTicks.length - 1]]} allowDecimals={false} label={axisLabel('iteration', 'x')} {...AXIS_PROPS} />
+            <YAxis width={66} tickFormatter={formatTick} ticks={yTicks.length ? yTicks : undefined} domain={yTicks.length ? [yTicks[0], yTicks[yTicks.length - 1]] : ['auto', 'auto']} label={axisLabel(yLabel, 'y')} {...AXIS_PROPS} />
             <Tooltip formatter={formatValue} labelFormatter={(label) => `Iteration ${String(label)}`} isAnimationActive={false} />
             {series.map((s) => (
               <Line
@@ -55,7 +62,7 @@ export function MetricChart({ title, id, caption, rows, series, legend }: Metric
                 name={s.name}
                 stroke={s.color}
                 strokeWidth={2}
-                strokeDasharray={s.dotted ? '1 3' : s.dashed ? '5 4' : undefined}
+                strokeDasharray={dashOf(s)}
                 // A single iteration is a point, not a line: show dots until lines carry the picture.
                 dot={rows.length <= 12 ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
                 connectNulls

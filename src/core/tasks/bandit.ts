@@ -58,7 +58,7 @@ export const bandit: Task = {
   id: 'bandit',
   title: 'Customer-service bandit',
   summary:
-    'One reply per message, chosen from six canned replies: the policy is a table, so the exact optimum π* ∝ π_ref·exp(r/β) and the whole KL–reward frontier are known. Watch PPO walk onto the frontier.',
+    'One reply per message, chosen from six canned replies: the policy is a table, so the exact optimum π* ∝ π_ref·exp(r/β) and the whole KL–reward frontier are known. Watch the policy walk onto the frontier, toward its own β’s optimum.',
   tryThis: 'Sweep β from 0.01 to 1: small β chases the reward model, large β stays near the SFT policy.',
   vocab: REPLIES,
   T: 1,

@@ -14,6 +14,13 @@ export interface LegendItem {
   label: string;
   color: string;
   dashed?: boolean;
+  /** Dotted (finer than dashed): the swatch matches the line. */
+  dotted?: boolean;
+}
+
+/** The SVG dash pattern of a legend entry's line, the same the chart draws. */
+export function dashOf(item: Pick<LegendItem, 'dashed' | 'dotted'>): string | undefined {
+  return item.dotted ? '1 3' : item.dashed ? '5 4' : undefined;
 }
 
 export interface ChartFrameProps {
@@ -35,10 +42,10 @@ export interface ChartFrameProps {
 }
 
 /** A short line sample in the series' colour and dash style. */
-function LineSample({ color, dashed }: { color: string; dashed?: boolean }) {
+function LineSample({ color, dash }: { color: string; dash?: string }) {
   return (
     <svg width="18" height="8" aria-hidden="true" className="legend-line">
-      <line x1="1" y1="4" x2="17" y2="4" stroke={color} strokeWidth="2.5" strokeDasharray={dashed ? '4 3' : undefined} />
+      <line x1="1" y1="4" x2="17" y2="4" stroke={color} strokeWidth="2.5" strokeDasharray={dash} strokeLinecap={dash === '1 3' ? 'round' : undefined} />
     </svg>
   );
 }
@@ -86,8 +93,8 @@ export function ChartFrame({ id, title, caption, points, legend, data = {}, cont
       {legend.length > 0 && (
         <ul className="legend" aria-label={`${title}: legend`}>
           {legend.map((item) => (
-            <li key={`${item.label}-${item.color}-${item.dashed ? 'd' : 's'}`}>
-              <LineSample color={item.color} dashed={item.dashed} />
+            <li key={`${item.label}-${item.color}-${dashOf(item) ?? 's'}`}>
+              <LineSample color={item.color} dash={dashOf(item)} />
               {item.label}
             </li>
           ))}

@@ -4,12 +4,12 @@
  * reach at each KL. A β sweep shows one trajectory per β heading for its own point on it.
  */
 import { useMemo, useState } from 'react';
-import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Member } from '../../core/config';
 import type { FrontierSet, IterationResult } from '../../core/types';
 import { klMetricOf, memberColor, rewardMetricOf, trajectoryRows } from '../chartData';
 import { ChartFrame } from './ChartFrame';
-import { AXIS_PROPS, formatTick, GRID_COLOR, STYLE_COLOR } from './format';
+import { AXIS_PROPS, axisLabel, formatTick, formatValue, GRID_COLOR, STYLE_COLOR } from './format';
 import { frontierCurves, frontierNote, FRONTIER_COLOR } from './frontier';
 import { BON_BOUND } from './metricSpecs';
 
@@ -45,7 +45,7 @@ export function KlRewardChart({ history, members, frontier, taskTitle, prepared 
   const legend = [
     ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
     ...curves.map((c) => ({ label: c.label, color: FRONTIER_COLOR, dashed: c.dashed })),
-    ...(bonBound === undefined ? [] : [{ label: 'log n − (n−1)/n', color: STYLE_COLOR, dashed: true }]),
+    ...(bonBound === undefined ? [] : [{ label: 'log n − (n−1)/n', color: STYLE_COLOR, dotted: true }]),
   ];
   const select = (
     <label className="chart-control">
@@ -69,10 +69,11 @@ export function KlRewardChart({ history, members, frontier, taskTitle, prepared 
     >
       {drawn === 0 ? null : (
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
-          <LineChart margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+          <LineChart margin={{ top: 4, right: 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-            <XAxis dataKey="kl" type="number" domain={[0, bonBound === undefined ? 'auto' : (max: number) => Math.max(max, bonBound * 1.05)]} tickFormatter={formatTick} {...AXIS_PROPS} />
-            <YAxis dataKey="reward" type="number" width={52} tickFormatter={formatTick} domain={['auto', 'auto']} {...AXIS_PROPS} />
+            <XAxis dataKey="kl" type="number" domain={[0, bonBound === undefined ? 'auto' : (max: number) => Math.max(max, bonBound * 1.05)]} tickFormatter={formatTick} label={axisLabel('KL(π‖π_ref), nats', 'x')} {...AXIS_PROPS} />
+            <YAxis dataKey="reward" type="number" width={66} tickFormatter={formatTick} domain={['auto', 'auto']} label={axisLabel(which === 'gold' ? 'gold reward' : 'reward r_φ', 'y')} {...AXIS_PROPS} />
+            <Tooltip formatter={formatValue} labelFormatter={(kl) => `KL ${formatValue(kl)} nats`} isAnimationActive={false} />
             {bonBound === undefined ? null : <ReferenceLine x={bonBound} stroke={STYLE_COLOR} strokeDasharray="1 3" strokeWidth={1.5} ifOverflow="extendDomain" />}
             {curves.map((c) => (
               <Line key={c.label} data={c.points} dataKey="reward" name={c.label} stroke={FRONTIER_COLOR} strokeWidth={1.5} strokeDasharray={c.dashed ? '5 4' : undefined} dot={false} isAnimationActive={false} type="monotone" />

@@ -4,12 +4,12 @@
  * enumerable task the exact π*_β of r_φ, scored by gold, shows where the peak would be.
  */
 import { useMemo } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Member } from '../../core/config';
 import type { FrontierSet, IterationResult } from '../../core/types';
 import { klMetricOf, memberColor, rewardMetricOf, sqrtKl } from '../chartData';
 import { ChartFrame } from './ChartFrame';
-import { AXIS_PROPS, formatTick, GRID_COLOR, STYLE_COLOR } from './format';
+import { AXIS_PROPS, axisLabel, formatTick, formatValue, GRID_COLOR, STYLE_COLOR } from './format';
 import { FRONTIER_COLOR } from './frontier';
 
 export interface OveroptChartProps {
@@ -52,17 +52,18 @@ export function OveroptChart({ history, members, frontier }: OveroptChartProps) 
     ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
     { label: 'gold', color: STYLE_COLOR },
     { label: 'proxy', color: STYLE_COLOR, dashed: true },
-    ...(exactGold.length ? [{ label: 'π*_β of r_φ, gold (dotted)', color: FRONTIER_COLOR, dashed: true }] : []),
+    ...(exactGold.length ? [{ label: 'π*_β of r_φ, gold', color: FRONTIER_COLOR, dotted: true }] : []),
   ];
 
   return (
     <ChartFrame id="overoptimization" title="Gold vs proxy against √KL" caption={caption} points={history.length} legend={legend} data={{ trajectories: drawn }}>
       {drawn === 0 ? null : (
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
-          <LineChart margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+          <LineChart margin={{ top: 4, right: 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-            <XAxis dataKey="x" type="number" domain={[0, 'auto']} tickFormatter={formatTick} {...AXIS_PROPS} />
-            <YAxis type="number" width={52} tickFormatter={formatTick} domain={['auto', 'auto']} {...AXIS_PROPS} />
+            <XAxis dataKey="x" type="number" domain={[0, 'auto']} tickFormatter={formatTick} label={axisLabel('√KL(π‖π_ref), √nats', 'x')} {...AXIS_PROPS} />
+            <YAxis type="number" width={66} tickFormatter={formatTick} domain={['auto', 'auto']} label={axisLabel('reward', 'y')} {...AXIS_PROPS} />
+            <Tooltip formatter={formatValue} labelFormatter={(x) => `√KL ${formatValue(x)}`} isAnimationActive={false} />
             {exactGold.length > 0 && (
               <Line data={exactGold} dataKey="gold" name="π*_β of r_φ, gold" stroke={FRONTIER_COLOR} strokeWidth={1.5} strokeDasharray="1 3" dot={false} isAnimationActive={false} type="monotone" />
             )}

@@ -9,6 +9,7 @@ export interface PngLegendItem {
   label: string;
   color: string;
   dashed?: boolean;
+  dotted?: boolean;
 }
 
 const TITLE_H = 26;
@@ -74,7 +75,7 @@ export async function chartToPng(svg: SVGSVGElement, title: string, legend: read
     const y = TITLE_H + height + 4 + layout[i].row * LEGEND_ROW_H + LEGEND_ROW_H / 2;
     ctx.strokeStyle = item.color;
     ctx.lineWidth = 2.5;
-    ctx.setLineDash(item.dashed ? [4, 3] : []);
+    ctx.setLineDash(item.dotted ? [1, 3] : item.dashed ? [5, 4] : []);
     ctx.beginPath();
     ctx.moveTo(layout[i].x, y);
     ctx.lineTo(layout[i].x + 20, y);

@@ -22,7 +22,7 @@ describe('the KL chart', () => {
     const line = chart.series.filter((s) => s.dataKey.startsWith(BON_BOUND));
     expect(line).toEqual([expect.objectContaining({ dataKey: `${BON_BOUND}#0`, dotted: true, name: 'log n − (n−1)/n' })]);
     expect(chart.rows.map((r) => r[`${BON_BOUND}#0`])).toEqual([bound, bound]);
-    expect(chart.legend.map((l) => l.label)).toContain('log n − (n−1)/n (dotted)');
+    expect(chart.legend).toContainEqual(expect.objectContaining({ label: 'log n − (n−1)/n', dotted: true }));
     expect(chart.caption).toMatch(/best-of-n’s KL, log n − \(n−1\)\/n/);
   });
 
@@ -31,5 +31,13 @@ describe('the KL chart', () => {
     expect(chart.series.some((s) => s.dataKey.startsWith(BON_BOUND))).toBe(false);
     expect(chart.caption).not.toMatch(/log n/);
     expect(chart.series).toHaveLength(4); // exact and k3 per member
+  });
+
+  it('speaks of the selected method in the proxy-reward caption, and titles every axis', () => {
+    const caption = (method: Parameters<typeof metricCharts>[2]) => metricCharts([], members, method).find((c) => c.id === 'proxy-reward')!.caption;
+    expect(caption('ppo')).toMatch(/what PPO maximises/);
+    for (const method of ['dpo', 'coh', 'nash_md', 'best_of_n', 'sft'] as const) expect(caption(method)).not.toMatch(/PPO/);
+    expect(caption('dpo')).toMatch(/DPO never queries r_φ/);
+    expect(metricCharts([], members).map((c) => c.yLabel)).toEqual(['reward r_φ', 'gold reward', 'KL, nats', 'win rate', 'loss']);
   });
 });

@@ -3,7 +3,7 @@
  * line per population member in a colour stable per member index. Pure: history in, chart
  * specs out.
  */
-import type { Member } from '../../core/config';
+import type { Member, MethodId } from '../../core/config';
 import type { IterationResult } from '../../core/types';
 import { chartRows, hasMetric, memberColor, seriesKey } from '../chartData';
 import type { MetricChartProps, Series } from '../MetricChart';
@@ -25,12 +25,28 @@ function memberSeries(members: readonly Member[], metric: string, suffix = '', d
 }
 
 /** The legend: each member's colour, then the line styles when a chart has two metrics. */
-function legendOf(members: readonly Member[], styles: { label: string; dashed: boolean }[] = []): LegendItem[] {
+function legendOf(members: readonly Member[], styles: { label: string; dashed: boolean; dotted?: boolean }[] = []): LegendItem[] {
   return [
     ...members.map((m) => ({ label: m.label, color: memberColor(m.index) })),
-    ...styles.map((s) => ({ label: s.label, color: STYLE_COLOR, dashed: s.dashed })),
+    ...styles.map((s) => ({ label: s.label, color: STYLE_COLOR, dashed: s.dashed, dotted: s.dotted })),
   ];
 }
+
+/**
+ * What the proxy-reward chart means for each method: what it maximises, or why it does not
+ * look at the reward model's score at all.
+ */
+const PROXY_CAPTION: Record<MethodId, string> = {
+  ppo: 'Mean reward-model score r_φ: what PPO maximises, minus β·KL to the reference.',
+  dpo: 'Mean reward-model score r_φ of the policy’s samples. DPO never queries r_φ: it fits the labelled pairs directly, so this is the reward model’s opinion of the result.',
+  online_dpo: 'Mean reward-model score r_φ of the policy’s samples; online DPO labels fresh pairs of its own samples (by r_φ or the annotator pool) and fits them.',
+  xpo: 'Mean reward-model score r_φ of the policy’s samples; XPO labels fresh pairs like online DPO and adds an exploration bonus.',
+  coh: 'Mean reward-model score r_φ of the policy’s samples. Chain of Hindsight never maximises r_φ: it learns from pairs written out with “good”/“bad” feedback.',
+  nash_md: 'Mean reward-model score r_φ of the policy’s samples. Nash-MD plays against a preference model, not a reward: this is only the reward model’s view of its policy.',
+  best_of_n: 'Mean reward-model score r_φ of the kept response: best-of-n samples n from π_ref and keeps r_φ’s favourite.',
+  expert_iteration: 'Mean reward-model score r_φ of the policy’s samples: expert iteration fine-tunes on r_φ’s best of n, round after round.',
+  sft: 'Mean reward-model score r_φ of the SFT policy, which is not trained further: the baseline every method is compared with.',
+};
 
 /** Line styles of a chart with an exact curve (solid) and an estimate of it (dashed). */
 function exactAnd(estimate: string): { label: string; dashed: boolean }[] {
@@ -48,14 +64,15 @@ export function membersOf(info: Member[] | undefined, history: readonly Iteratio
 }
 
 /** The per-iteration charts for a history, in page order. */
-export function metricCharts(history: readonly IterationResult[], members: readonly Member[]): MetricChartProps[] {
+export function metricCharts(history: readonly IterationResult[], members: readonly Member[], method: MethodId = 'ppo'): MetricChartProps[] {
   const hasExact = hasMetric(history, 'kl/exact');
   /** Exact expectation under π where the task is enumerable (solid), the batch's sample mean (dashed). */
-  const rewardChart = (id: string, title: string, metric: string, what: string) => {
+  const rewardChart = (id: string, title: string, metric: string, what: string, yLabel: string) => {
     const exact = hasMetric(history, `${metric}_exact`);
     return {
       id,
       title,
+      yLabel,
       caption: exact ? `${what} Solid: exact expectation under the policy; dashed: this iteration’s samples.` : `${what} Mean over this iteration’s samples.`,
       rows: chartRows(history, exact ? [metric, `${metric}_exact`] : [metric]),
       series: exact ? [...memberSeries(members, `${metric}_exact`, 'exact'), ...memberSeries(members, metric, 'sampled', true)] : memberSeries(members, metric),
@@ -69,6 +86,7 @@ export function metricCharts(history: readonly IterationResult[], members: reado
     return {
       id: 'loss',
       title: 'Loss',
+      yLabel: 'loss',
       caption: keys.length || !history.length ? 'The method’s training losses, averaged over the updates of the iteration.' : 'This method reports no training loss (it does not train, or trains in closed form).',
       rows: chartRows(history, keys),
       series: keys.flatMap((k, i) => memberSeries(members, k, styles[i].label, i > 0, i > 1)),
@@ -86,19 +104,21 @@ export function metricCharts(history: readonly IterationResult[], members: reado
     ? 'KL(π‖π_ref), how far the policy moved from the SFT reference: exact, and the sampled k3 estimate.'
     : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).';
   return [
-    rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', 'Mean reward-model score: what PPO maximizes.'),
-    rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.'),
+    rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', PROXY_CAPTION[method], 'reward r_φ'),
+    rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.', 'gold reward'),
     {
       id: 'kl',
       title: 'KL',
+      yLabel: 'KL, nats',
       caption: bonBound ? `${klCaption} Dotted: best-of-n’s KL, log n − (n−1)/n, reached when no two candidates tie.` : klCaption,
       rows: chartRows(history, ['kl/exact', 'kl/k3', ...(bonBound ? [BON_BOUND] : [])]),
       series: klSeries,
-      legend: legendOf(members, [...(hasExact ? exactAnd('k3 estimate') : []), ...(bonBound ? [{ label: 'log n − (n−1)/n (dotted)', dashed: true }] : [])]),
+      legend: legendOf(members, [...(hasExact ? exactAnd('k3 estimate') : []), ...(bonBound ? [{ label: 'log n − (n−1)/n', dashed: false, dotted: true }] : [])]),
     },
     {
       id: 'win-rate',
       title: 'Win rate vs π_ref',
+      yLabel: 'win rate',
       caption: hasMetric(history, 'winrate/worst_case')
         ? 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool; dotted: the worst case against any single response.'
         : 'How often a response of the policy beats one of the SFT reference, judged by the gold preference and by the noise-free annotator pool (AlpacaFarm’s measure).',
@@ -111,7 +131,7 @@ export function metricCharts(history: readonly IterationResult[], members: reado
       legend: legendOf(members, [
         { label: 'gold', dashed: false },
         { label: 'annotator pool', dashed: true },
-        ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case (dotted)', dashed: true }] : []),
+        ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case', dashed: false, dotted: true }] : []),
       ]),
     },
     lossChart(),
