@@ -3,6 +3,7 @@
  * controls and the first charts are on screen without scrolling the page on the laptop.
  * Screenshots land in the test's output folder for a designer's eye.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { openLab, smallConfigHash } from './helpers';
 
@@ -24,16 +25,17 @@ test('1280×720: the run controls and the first row of charts are visible withou
   await page.screenshot({ path: testInfo.outputPath('laptop-1280x720.png') });
 });
 
-test('820×1180 tablet: one column, nothing wider than the screen, settings then run controls', async ({ page }, testInfo) => {
+test('820×1180 tablet: one column, nothing wider than the screen, run controls first on the first screen, settings after the charts', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 820, height: 1180 });
   await openLab(page, smallConfigHash());
   expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
   await page.screenshot({ path: testInfo.outputPath('tablet-first-screen.png') });
+  for (const name of ['Step', 'Next stage', 'Play', 'Pause', 'Reset']) {
+    await expect(page.getByRole('button', { name, exact: true })).toBeInViewport({ ratio: 1 });
+  }
   const settings = await page.getByRole('complementary', { name: 'Settings' }).boundingBox();
-  const run = await page.getByRole('button', { name: 'Play' }).boundingBox();
-  expect(settings && run && run.y > settings.y).toBe(true);
-  await page.getByRole('button', { name: 'Play' }).scrollIntoViewIfNeeded();
-  await expect(page.getByRole('button', { name: 'Play' })).toBeInViewport({ ratio: 1 });
+  const charts = await page.getByTestId('chart-proxy-reward').boundingBox();
+  expect(settings && charts && settings.y > charts.y).toBe(true);
   await page.screenshot({ path: testInfo.outputPath('tablet-820x1180.png'), fullPage: true });
 });
 
@@ -83,4 +85,29 @@ test('a bad β sweep is explained at the field in plain words, keeps what was ty
   await field.press('Enter');
   await expect(field).toHaveValue('0.01, 0.1');
   await expect(field).not.toHaveAttribute('aria-invalid', 'true');
+});
+
+test('presentation mode: a toggle and a link parameter, larger type and thicker lines, still accessible', async ({ page }) => {
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openLab(page, smallConfigHash({ iterations: 2 }));
+  for (const k of [1, 2]) {
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('iteration-counter')).toHaveText(`Iteration ${k} / 2`);
+  }
+  const tickSize = () => page.locator('.recharts-cartesian-axis-tick-value').first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+  const lineWidth = () => page.locator('.recharts-line-curve').first().evaluate((el) => parseFloat(getComputedStyle(el).strokeWidth));
+  const [tick, line] = [await tickSize(), await lineWidth()];
+  const toggle = page.getByRole('button', { name: 'Present' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/&present=1$/);
+  expect(await tickSize()).toBeGreaterThan(tick);
+  expect(await lineWidth()).toBeGreaterThan(line);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  // The link opens in presentation mode.
+  const link = await page.evaluate(() => location.hash);
+  await page.goto(`/${link}`);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Present' })).toHaveAttribute('aria-pressed', 'true');
 });

@@ -11,7 +11,7 @@ import { estimateCost, overBudget } from '../core/cost';
 import { BACKEND_CHAIN, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type LabEngine } from '../engine/protocol';
 import { readBackendMemory, writeBackendMemory } from './backendMemory';
 import { appendResult, lastIteration, useLab, withProgress } from './labStore';
-import { damagedLinkMessage, readHash, refusedLinkMessage, writeHash } from './url';
+import { damagedLinkMessage, readHash, readPresent, refusedLinkMessage, writeHash } from './url';
 
 /** Makes the engine; tests pass an in-thread fake, the app spawns the worker. */
 export type EngineFactory = () => LabEngine | Promise<LabEngine>;
@@ -125,7 +125,7 @@ function loadCurrent(): Promise<unknown> {
 /** Keeps the hash equal to the config, and follows a link pasted into this tab. */
 function startUrlSync(): () => void {
   const stopStore = useLab.subscribe((state, prev) => {
-    if (state.config !== prev.config) writeHash(state.config);
+    if (state.config !== prev.config || state.present !== prev.present) writeHash(state.config, state.present);
   });
   const onHashChange = () => {
     const read = readHash(window.location.hash);
@@ -209,10 +209,11 @@ async function start(createEngine: EngineFactory): Promise<void> {
   if (typeof window !== 'undefined') {
     const read = readHash(window.location.hash);
     if (read.kind === 'config') set({ config: read.config });
+    set({ present: readPresent(window.location.hash) });
     if (read.kind === 'refused') set({ error: refusedLinkMessage(read.reason, true) });
     if (read.kind === 'damaged') set({ error: damagedLinkMessage(read.reason, true) });
     // A damaged or refused link stays in the address bar, to be read or fixed; the first change of settings replaces it.
-    if (read.kind === 'config' || read.kind === 'none') writeHash(get().config);
+    if (read.kind === 'config' || read.kind === 'none') writeHash(get().config, get().present);
     stopUrlSync = startUrlSync();
   }
   try {
@@ -348,6 +349,11 @@ function rememberBackend(info: BackendInfo): void {
   const previous = readBackendMemory();
   const autoPick = info.requested === 'auto' ? (info.measured === false ? previous.autoPick : info.name) : previous.autoPick;
   writeBackendMemory({ choice: info.requested, ...(autoPick ? { autoPick } : {}) });
+}
+
+/** Presentation mode on or off (larger type and thicker lines for a projector; kept in the link). */
+export function setPresent(on: boolean): void {
+  set({ present: on });
 }
 
 /** Hides the alert. */

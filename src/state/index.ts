@@ -3,7 +3,7 @@
  * Engine types are re-exported as types only, so the UI never imports from engine/.
  */
 export { useLab, lastIteration, appendResult, initialLabState, secondsLeft, type LabState, type StageProgress, type TimedProgress } from './labStore';
-export { initLab, disposeLab, setConfig, step, play, pause, reset, setBackend, dismissError, showError, type EngineFactory } from './actions';
+export { initLab, disposeLab, setConfig, step, play, pause, reset, setBackend, setPresent, dismissError, showError, type EngineFactory } from './actions';
 export {
   useStepper,
   currentWalk,

@@ -48,6 +48,8 @@ export interface LabState {
   error: string | null;
   /** A quiet, informational line (e.g. "the run restarted"). */
   notice: string | null;
+  /** Presentation mode: larger type and thicker lines for a projector (`&present=1` in the link). */
+  present: boolean;
 }
 
 /** The state before `initLab()` runs. */
@@ -64,6 +66,7 @@ export function initialLabState(): LabState {
     pending: 0,
     error: null,
     notice: null,
+    present: false,
   };
 }
 

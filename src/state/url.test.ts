@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
-import { damagedLinkMessage, hasSharePayload, hashFor, readHash, refusedLinkMessage } from './url';
+import { damagedLinkMessage, hasSharePayload, hashFor, readHash, readPresent, refusedLinkMessage } from './url';
 
 describe('share-link hash', () => {
   it.each([
@@ -42,5 +42,16 @@ describe('share-link hash', () => {
     expect(read.reason).toMatch(/^This experiment would need about .* of memory/);
     expect(refusedLinkMessage(read.reason, true)).toMatch(/The lab opened with its defaults\.$/);
     expect(refusedLinkMessage(read.reason, false).length).toBeLessThanOrEqual(300);
+  });
+
+  it.each([
+    ['#c=abc&present=1', true],
+    ['#c=abc&present=1&hide=header', true],
+    ['#present=1', true],
+    ['#c=abc', false],
+    ['#c=abc&present=0', false],
+    ['#c=abc&notpresent=1', false],
+  ])('reads presentation mode from %s: %s', (hash, on) => {
+    expect(readPresent(hash)).toBe(on);
   });
 });

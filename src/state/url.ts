@@ -48,14 +48,19 @@ export function hashFor(config: Config): string {
   return `#c=${encodeConfig(config)}`;
 }
 
+/** Whether a link asks for presentation mode (`&present=1`). */
+export function readPresent(hash: string): boolean {
+  return /(?:^#?|[&?#])present=1(?:&|$)/.test(hash);
+}
+
 /**
  * Writes the config into the address bar without adding a history entry per edit
  * (a β typed three times should not take three Back presses to leave the page).
  */
-export function writeHash(config: Config): void {
+export function writeHash(config: Config, present = false): void {
   if (typeof window === 'undefined') return;
-  // Embed parameters (`&hide=…`) stay in the link, validated, so a shared embed stays one.
-  const hash = hashFor(config) + embedSuffix(pageEmbed());
+  // Embed parameters (`&hide=…`) and presentation mode stay in the link, so a shared embed or projector link stays one.
+  const hash = hashFor(config) + embedSuffix(pageEmbed()) + (present ? '&present=1' : '');
   if (window.location.hash === hash) return;
   window.history.replaceState(window.history.state, '', hash);
 }

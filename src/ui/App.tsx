@@ -12,7 +12,7 @@ import { ScenarioPicker } from './ScenarioPicker';
 import { ComparePanel } from './ComparePanel';
 import { HistoryPanel } from './HistoryPanel';
 import { ShareButton } from './ShareButton';
-import { embedNotice } from '../state';
+import { embedNotice, setPresent, useLab } from '../state';
 import { useEmbed } from './useEmbed';
 
 /** The whole lab. */
@@ -20,11 +20,16 @@ export function App() {
   // Embed links (`&hide=…`) leave chosen panels out, for course pages.
   const embed = useEmbed();
   const embedMessage = embedNotice(embed);
+  const present = useLab((s) => s.present);
+  const classes = ['app', embed.shows('settings') ? '' : 'app-no-sidebar', present ? 'present' : ''].filter(Boolean).join(' ');
   return (
-    <div className={embed.shows('settings') ? 'app' : 'app app-no-sidebar'}>
+    <div className={classes}>
       <header className="app-header" hidden={!embed.shows('header')}>
         <h1 className="app-title">Alignment Lab</h1>
         <p className="app-tagline">Learning from feedback on AlpacaFarm-style toy tasks, trained in this tab</p>
+        <button type="button" className="present-toggle" aria-pressed={present} title="Larger type and thicker lines, for a projector (kept in the link)" onClick={() => setPresent(!present)}>
+          Present
+        </button>
         <ShareButton />
         <BackendBadge />
       </header>
