@@ -41,6 +41,13 @@ test('a β sweep draws one trajectory per β on the KL–reward plane beside the
   const legend = plane.getByRole('list', { name: 'KL–reward plane: legend' });
   for (const beta of BETAS) await expect(legend.getByRole('listitem').filter({ hasText: `β=${beta}` })).toHaveCount(1);
   await expect(legend).toContainText('exact frontier');
+  // Markers: each β's own π*_β on the frontier (ringed; those within the plotted KL range — a small
+  // β's optimum lies far beyond three steps), each run's latest point, π_ref at KL 0.
+  const optima = Number(await plane.getAttribute('data-optima'));
+  expect(optima).toBeGreaterThanOrEqual(1);
+  await expect(plane.locator('.marker-optimum')).toHaveCount(optima);
+  await expect(plane.locator('.marker-current')).toHaveCount(BETAS.length);
+  await expect(plane.locator('.marker-reference')).toHaveCount(1);
 
   // Gold: the gold frontier and, dashed, where r_φ's optimum lands.
   await plane.getByRole('combobox', { name: 'Reward' }).selectOption('gold');

@@ -32,6 +32,9 @@ function SmoothingSlider({ value, onChange }: { value: number; onChange: (v: num
   );
 }
 
+/** Methods whose β is the KL coefficient of the frontier's π*_β = π_ref·exp(r/β)/Z (ALGORITHMS.md §1). */
+const BETA_ON_FRONTIER: ReadonlySet<string> = new Set(['ppo', 'dpo', 'online_dpo', 'xpo']);
+
 /** The chart grid; re-derives rows only when the history, the members or the smoothing change. */
 export function Charts() {
   const history = useLab((s) => s.history);
@@ -54,7 +57,7 @@ export function Charts() {
       {charts.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}
-      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} />
+      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} betaOnFrontier={BETA_ON_FRONTIER.has(method)} />
       <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
       {tabular && <PolicyBarsChart bars={latest?.bars ?? null} iteration={latest?.iteration ?? 0} members={members} />}
       <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} />

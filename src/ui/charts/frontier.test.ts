@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FrontierSet } from '../../core/types';
-import { frontierCurves, frontierNote } from './frontier';
+import { frontierCurves, frontierNote, optimumOf, referencePoint } from './frontier';
 import { pngFileName } from './exportPng';
 
 const set: FrontierSet = {
@@ -48,5 +48,32 @@ describe('pngFileName', () => {
   it('slugs the chart title', () => {
     expect(pngFileName('KL–reward plane')).toBe('alignment-lab-kl-reward-plane.png');
     expect(pngFileName('Policy vs π_ref and π*')).toBe('alignment-lab-policy-vs-ref-and.png');
+  });
+});
+
+describe('the plane’s markers', () => {
+  const set = {
+    proxy: [
+      { beta: 0.01, kl: 2, reward: 0.9, other: 0.4 },
+      { beta: 0.1, kl: 0.5, reward: 0.6, other: 0.5 },
+      { beta: 1, kl: 0.05, reward: 0.35, other: 0.33 },
+      { beta: 100, kl: 0, reward: 0.3, other: 0.3 },
+    ],
+    gold: [
+      { beta: 0.01, kl: 2.1, reward: 0.95 },
+      { beta: 100, kl: 0, reward: 0.31 },
+    ],
+  };
+
+  it('puts each run’s π*_β at the frontier point of the nearest β (log scale)', () => {
+    expect(optimumOf(set, 0.12, 'proxy')).toEqual({ kl: 0.5, reward: 0.6 });
+    expect(optimumOf(set, 0.5, 'proxy')).toEqual({ kl: 0.05, reward: 0.35 });
+    expect(optimumOf(set, 0.12, 'gold')).toEqual({ kl: 0.5, reward: 0.5 });
+    expect(optimumOf(null, 0.1, 'proxy')).toBeNull();
+  });
+
+  it('puts π_ref at KL 0 with the reward the reference earns', () => {
+    expect(referencePoint(set, 'proxy')).toEqual({ kl: 0, reward: 0.3 });
+    expect(referencePoint(set, 'gold')).toEqual({ kl: 0, reward: 0.31 });
   });
 });

@@ -45,3 +45,27 @@ export function frontierNote(frontier: FrontierSet[] | null, prepared: boolean, 
     ? `Black: the exact frontier${whose}, the most r_φ any policy earns at each KL; a run on it has found π*_β.`
     : `Black: the exact gold frontier${whose}; dashed: where optimising r_φ exactly would land, its gap the cost of the reward model’s errors.`;
 }
+
+/**
+ * Where a run of KL coefficient β is headed on the plane: its own π*_β, the frontier point
+ * whose β is nearest on a log scale (the frontier is computed on a fine β grid). For `gold`,
+ * the same optimum of r_φ scored by gold. Null without a frontier.
+ */
+export function optimumOf(set: FrontierSet | null, beta: number, which: 'proxy' | 'gold'): { kl: number; reward: number } | null {
+  if (!set || !(beta > 0)) return null;
+  let best: (typeof set.proxy)[number] | null = null;
+  for (const p of set.proxy) {
+    if (!best || Math.abs(Math.log(p.beta / beta)) < Math.abs(Math.log(best.beta / beta))) best = p;
+  }
+  if (!best) return null;
+  const reward = which === 'proxy' ? best.reward : best.other;
+  return reward === undefined ? null : { kl: best.kl, reward };
+}
+
+/** π_ref on the plane: KL 0 and the reward the reference earns (the frontier's β → ∞ end). */
+export function referencePoint(set: FrontierSet | null, which: 'proxy' | 'gold'): { kl: number; reward: number } | null {
+  const points = which === 'proxy' ? set?.proxy : set?.gold;
+  if (!points?.length) return null;
+  const end = points.reduce((a, b) => (b.beta > a.beta ? b : a));
+  return { kl: 0, reward: end.reward };
+}
