@@ -65,3 +65,30 @@ describe('experiment', () => {
     experiment.dispose();
   });
 });
+
+describe('policy bars', () => {
+  it('show Nash-MD heading for the τ-regularised Nash equilibrium of the gold preference (a mixture on a cycle), not π*_β', async () => {
+    const config = defaultConfig({ task: { id: 'cycle' }, iterations: 2, sft: { demos: 64, steps: 5 }, feedback: { comparisons: 64 }, rewardModel: { steps: 5 }, preferenceModel: { steps: 5 }, method: { id: 'nash_md', tau: 0.5 } });
+    const experiment = createExperiment(config);
+    await experiment.prepare();
+    const { bars } = await experiment.step();
+    experiment.dispose();
+    expect(bars?.target).toBe('nash');
+    const nash = bars!.members[0].optimum!;
+    for (const row of nash) {
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+      // Rock, paper and scissors all keep weight: no pure response is the equilibrium of a cycle.
+      expect(Math.min(...row)).toBeGreaterThan(0.05);
+    }
+  });
+
+  it('show π*_β for PPO', async () => {
+    const config = defaultConfig({ iterations: 2, sft: { demos: 64, steps: 5 }, feedback: { comparisons: 64 }, rewardModel: { steps: 5 }, preferenceModel: { steps: 5 } });
+    const experiment = createExperiment(config);
+    await experiment.prepare();
+    const { bars } = await experiment.step();
+    experiment.dispose();
+    expect(bars?.target).toBe('optimum');
+    expect(bars?.members[0].optimum).toBeDefined();
+  });
+});

@@ -9,6 +9,7 @@ import { createMethod, type Method } from './algos';
 import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
 import { methodStages } from './method_info';
+import { regularizedNash } from './eval/nash';
 import { optimalPolicy } from './eval/optimum';
 import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars } from './eval/samples';
 import { Readback } from './readback';
@@ -133,7 +134,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
         const [, nx, N] = barsTable.shape;
         const table = data.get('bars');
         const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(table.subarray((p * nx + x) * N, (p * nx + x + 1) * N))));
-        bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas);
+        bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas, nashTargets(t.evaluator));
       }
       const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
       return { iteration: next, members: latest, stages, readbacks: 1, samples, ...(bars ? { bars } : {}) };
@@ -142,6 +143,18 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       readback.dispose();
       tf.dispose([out.prompts, out.tokens, ...Object.values(out.metrics)]);
     }
+  }
+
+  /**
+   * Nash-MD's limit for the bars: per member and prompt, the τ-regularised Nash equilibrium of
+   * the gold preference around that member's π_ref (Munos et al. 2023, §4). Solved once.
+   */
+  let nashBars: number[][][] | null = null;
+  function nashTargets(evaluator: ExactEvaluator): number[][][] | undefined {
+    const preference = evaluator.tables.preference;
+    if (config.method.id !== 'nash_md' || !preference) return undefined;
+    nashBars ??= pop.members.map((m) => preference.map((P, x) => regularizedNash(P, evaluator.tables.reference[m.index][x], m.beta, { maxIterations: 20_000 }).pi));
+    return nashBars;
   }
 
   /** The exact metrics of the method's policy: the network's, or the table it reports. */

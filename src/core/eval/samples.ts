@@ -54,14 +54,19 @@ export interface SampleView {
 export interface MemberBars {
   policy: number[][];
   reference: number[][];
-  /** π* ∝ π_ref·exp(r_φ/β) at the member's current β; absent for methods without a β. */
+  /** Where the method is headed (see `PolicyBars.target`); absent for methods without one. */
   optimum?: number[][];
 }
+
+/** What the bars' third series is: the KL-regularised optimum of r_φ, or Nash-MD's regularised Nash equilibrium. */
+export type BarsTarget = 'optimum' | 'nash';
 
 /** The policy-bars view of an iteration (small one-step tasks only). */
 export interface PolicyBars {
   prompts: string[];
   responses: string[];
+  /** optimum: π*_β ∝ π_ref·exp(r_φ/β); nash: π*_τ, the τ-regularised Nash equilibrium of the gold preference (Nash-MD's limit). */
+  target: BarsTarget;
   /** Per population member. */
   members: MemberBars[];
 }
@@ -218,14 +223,16 @@ export function policyBars(
   reference: readonly (readonly (readonly number[])[])[],
   proxy: readonly (readonly (readonly number[])[])[],
   betas: readonly number[],
+  nash?: readonly (readonly (readonly number[])[])[],
 ): PolicyBars {
   return {
     prompts: [...task.prompts],
     responses: allResponses(task).map((y) => task.render(y)),
+    target: nash ? 'nash' : 'optimum',
     members: logPi.map((rows, p) => ({
       policy: rows.map((row) => row.map(Math.exp)),
       reference: reference[p].map((row) => [...row]),
-      ...(betas[p] > 0 ? { optimum: reference[p].map((ref, x) => optimalPolicy(ref, proxy[p][x], betas[p]).pi) } : {}),
+      ...(nash ? { optimum: nash[p].map((row) => [...row]) } : betas[p] > 0 ? { optimum: reference[p].map((ref, x) => optimalPolicy(ref, proxy[p][x], betas[p]).pi) } : {}),
     })),
   };
 }

@@ -40,10 +40,12 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
   const x = bars ? Math.min(prompt, bars.prompts.length - 1) : 0;
   const rows = bars ? barRows(bars, p, x) : [];
   const hasOptimum = Boolean(bars?.members[p]?.optimum);
+  const nash = bars?.target === 'nash';
+  const target = nash ? 'π*_τ' : 'π*_β';
   const label = members[p]?.label ?? `member ${p + 1}`;
   const color = memberColor(p);
   const legend = bars
-    ? [{ label: `π_θ (${label})`, color }, { label: 'π_ref', color: REF_COLOR }, ...(hasOptimum ? [{ label: 'π*_β', color: OPT_COLOR }] : [])]
+    ? [{ label: `π_θ (${label})`, color }, { label: 'π_ref', color: REF_COLOR }, ...(hasOptimum ? [{ label: target, color: OPT_COLOR }] : [])]
     : [];
   const controls = bars && (
     <>
@@ -72,7 +74,13 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
     </>
   );
   const caption = bars
-    ? `The policy after iteration ${iteration} for one prompt: π_θ beside the reference π_ref${hasOptimum ? ' and the exact optimum π*_β ∝ π_ref·exp(r_φ/β) at this run’s β' : ' (this method has no β, so no π*_β)'}.`
+    ? `The policy after iteration ${iteration} for one prompt: π_θ beside the reference π_ref${
+        nash
+          ? ' and π*_τ, the τ-regularised Nash equilibrium of the gold preference that Nash-MD converges to (a mixture when preferences cycle)'
+          : hasOptimum
+            ? ' and the exact optimum π*_β ∝ π_ref·exp(r_φ/β) at this run’s β'
+            : ' (this method has no β, so no π*_β)'
+      }.`
     : 'The policy’s probability of each response, beside π_ref and π*_β, after the first step.';
 
   return (
@@ -89,7 +97,7 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
                 <Tooltip formatter={formatValue} isAnimationActive={false} />
                 <Bar dataKey="policy" name="π_θ" fill={color} isAnimationActive={false} />
                 <Bar dataKey="reference" name="π_ref" fill={REF_COLOR} isAnimationActive={false} />
-                {hasOptimum && <Bar dataKey="optimum" name="π*_β" fill={OPT_COLOR} isAnimationActive={false} />}
+                {hasOptimum && <Bar dataKey="optimum" name={target} fill={OPT_COLOR} isAnimationActive={false} />}
               </BarChart>
             </ResponsiveContainer>
           </div>
@@ -102,7 +110,7 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
                   <th scope="col">Response</th>
                   <th scope="col">π_θ</th>
                   <th scope="col">π_ref</th>
-                  {hasOptimum && <th scope="col">π*_β</th>}
+                  {hasOptimum && <th scope="col">{target}</th>}
                 </tr>
               </thead>
               <tbody>
