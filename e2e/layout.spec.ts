@@ -115,3 +115,23 @@ test('presentation mode: a toggle and a link parameter, larger type and thicker 
   await page.reload();
   await expect(page.getByRole('button', { name: 'Present' })).toHaveAttribute('aria-pressed', 'true');
 });
+
+test('settings: the basics first, the rest folded under Advanced; a glossary in plain words', async ({ page }) => {
+  await openLab(page, smallConfigHash());
+  for (const name of ['Seed', 'Iterations', 'β (KL coefficient)', 'β sweep']) await expect(page.getByRole('textbox', { name })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Comparisons' })).toBeHidden();
+  await expect(page.getByRole('combobox', { name: 'Policy' })).toBeHidden();
+  await page.getByTestId('experiment-advanced').getByText('Advanced: policy network and feedback').click();
+  await expect(page.getByRole('textbox', { name: 'Comparisons' })).toBeVisible();
+  const method = page.getByTestId('method-advanced');
+  await expect(method.locator('summary')).toContainText('Advanced:');
+  await method.locator('summary').click();
+  await expect(method.getByRole('textbox').first()).toBeVisible();
+
+  await page.getByText('Glossary', { exact: true }).click();
+  for (const term of ['π_ref (the reference)', 'r_φ (reward model, proxy reward)', 'k1, k3', 'GAE (λ)', 'Win rate', 'Annotator pool']) {
+    await expect(page.locator('.glossary-panel dt', { hasText: term })).toBeVisible();
+  }
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+});

@@ -6,6 +6,7 @@ import { BackendBadge, BackendFallbackNotice } from './BackendBadge';
 import { Charts } from './Charts';
 import { ConfigPanel } from './ConfigPanel';
 import { ErrorAlert } from './ErrorAlert';
+import { Glossary } from './Glossary';
 import { JudgesPanel } from './JudgesPanel';
 import { RunControls } from './RunControls';
 import { ScenarioPicker } from './ScenarioPicker';
@@ -27,6 +28,7 @@ export function App() {
       <header className="app-header" hidden={!embed.shows('header')}>
         <h1 className="app-title">Alignment Lab</h1>
         <p className="app-tagline">Learning from feedback on AlpacaFarm-style toy tasks, trained in this tab</p>
+        <Glossary />
         <button type="button" className="present-toggle" aria-pressed={present} title="Larger type and thicker lines, for a projector (kept in the link)" onClick={() => setPresent(!present)}>
           Present
         </button>

@@ -99,13 +99,6 @@ export function ConfigPanel() {
         <p className="try-this">
           <strong>Try this:</strong> {task.tryThis}
         </p>
-        <SelectField
-          label="Policy"
-          hint="A table of logits per prefix, or a tiny causal transformer; auto picks the table for one-step bandits. Default auto."
-          value={config.policy.kind}
-          options={POLICY_OPTIONS}
-          onChange={(kind) => setConfig({ policy: { ...config.policy, kind } })}
-        />
         <DraftField
           label="Seed"
           inputMode="numeric"
@@ -121,23 +114,33 @@ export function ConfigPanel() {
           onCommit={number('Iterations', (iterations) => setConfig({ iterations }))}
         />
       </fieldset>
-      <fieldset className="group">
-        <legend>Feedback</legend>
-        <DraftField
-          label="Comparisons"
-          inputMode="numeric"
-          hint={`Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}. Fewer pairs: watch the judges’ held-out accuracy drop and gold fall behind proxy.`}
-          value={String(config.feedback.comparisons)}
-          onCommit={number('Comparisons', (comparisons) => setConfig({ feedback: { ...config.feedback, comparisons } }))}
-        />
-        <DraftField
-          label="Label noise"
-          hint={`Chance a training label is replaced by a coin toss; ${DEFAULTS.feedback.labelNoise} (AlpacaFarm) flips a quarter of them. Watch the reward model’s gold accuracy.`}
-          value={String(config.feedback.labelNoise)}
-          onCommit={number('Label noise', (labelNoise) => setConfig({ feedback: { ...config.feedback, labelNoise } }))}
-        />
-      </fieldset>
       <MethodPanel config={config} />
+      <details className="advanced group" data-testid="experiment-advanced">
+        <summary>Advanced: policy network and feedback</summary>
+        <SelectField
+          label="Policy"
+          hint="A table of logits per prefix, or a tiny causal transformer; auto picks the table for one-step bandits. Default auto."
+          value={config.policy.kind}
+          options={POLICY_OPTIONS}
+          onChange={(kind) => setConfig({ policy: { ...config.policy, kind } })}
+        />
+        <fieldset className="group">
+          <legend>Feedback</legend>
+          <DraftField
+            label="Comparisons"
+            inputMode="numeric"
+            hint={`Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}. Fewer pairs: watch the judges’ held-out accuracy drop and gold fall behind proxy.`}
+            value={String(config.feedback.comparisons)}
+            onCommit={number('Comparisons', (comparisons) => setConfig({ feedback: { ...config.feedback, comparisons } }))}
+          />
+          <DraftField
+            label="Label noise"
+            hint={`Chance a training label is replaced by a coin toss; ${DEFAULTS.feedback.labelNoise} (AlpacaFarm) flips a quarter of them. Watch the reward model’s gold accuracy.`}
+            value={String(config.feedback.labelNoise)}
+            onCommit={number('Label noise', (labelNoise) => setConfig({ feedback: { ...config.feedback, labelNoise } }))}
+          />
+        </fieldset>
+      </details>
       <fieldset className="group">
         <legend>Population</legend>
         <DraftField

@@ -123,11 +123,21 @@ function FieldControl({ field, method }: { field: MethodField; method: Method })
   }
 }
 
-/** The method fieldset: picker, one-sentence summary, then the method's own fields. */
+/**
+ * The settings a first run needs: the KL coefficient (β, or τ for Nash-MD), best-of-n's n, and
+ * the choices that change what a method is (DPO or IPO; Nash-MD's update). Learning rates, batch
+ * sizes, clipping, GAE and the rest wait behind "Advanced".
+ */
+const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'loss', 'update', 'judge']);
+
+/** The method fieldset: picker, one-sentence summary, the basic fields, then the advanced ones folded away. */
 export function MethodPanel({ config }: { config: Config }) {
   const { method } = config;
   const ids = availableMethods();
   const info = METHOD_INFO[method.id];
+  const fields = methodFields(method.id);
+  const basic = fields.filter((f) => BASIC_KEYS.has(f.key));
+  const advanced = fields.filter((f) => !BASIC_KEYS.has(f.key));
   return (
     <fieldset className="group">
       <legend>Method</legend>
@@ -148,9 +158,19 @@ export function MethodPanel({ config }: { config: Config }) {
           {methodNote(config)}
         </p>
       )}
-      {methodFields(method.id).map((field) => (
+      {basic.map((field) => (
         <FieldControl key={`${method.id}-${field.key}`} field={field} method={method} />
       ))}
+      {advanced.length > 0 && (
+        <details className="advanced" data-testid="method-advanced">
+          <summary>
+            Advanced: {advanced.length} more {info.title} setting{advanced.length === 1 ? '' : 's'}
+          </summary>
+          {advanced.map((field) => (
+            <FieldControl key={`${method.id}-${field.key}`} field={field} method={method} />
+          ))}
+        </details>
+      )}
     </fieldset>
   );
 }
