@@ -43,7 +43,9 @@ export function MetricChart({ title, id, caption, yLabel, rows, series, legend }
   const first = series[0]?.dataKey;
   const values = rows.flatMap((r) => series.map((s) => r[s.dataKey]).filter((v): v is number => v !== undefined && Number.isFinite(v)));
   const iterations = rows.map((r) => r.iteration);
-  const xTicks = niceTicks(Math.min(...iterations), Math.max(...iterations), 5, true);
+  // The axis spans the iterations run so far; round ticks inside it (1–12: 5, 10; 1–3: 1, 2, 3).
+  const [from, to] = [Math.min(...iterations), Math.max(...iterations)];
+  const xTicks = niceTicks(from, to, 5, true).filter((t) => t >= from && t <= to);
   const yTicks = niceTicks(Math.min(...values), Math.max(...values));
   const drawn = first ? rows.map((r) => (r[first] === undefined ? '' : String(Number(r[first].toPrecision(6))))).join(',') : '';
   return (
@@ -52,7 +54,7 @@ export function MetricChart({ title, id, caption, yLabel, rows, series, legend }
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
           <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
-            <XAxis dataKey="iteration" type="number" ticks={xTicks} domain={[xTicks[0], xTicks[xTicks.length - 1]]} allowDecimals={false} label={axisLabel('iteration', 'x')} {...AXIS_PROPS} />
+            <XAxis dataKey="iteration" type="number" ticks={xTicks} domain={[from, to]} allowDecimals={false} label={axisLabel('iteration', 'x')} {...AXIS_PROPS} />
             <YAxis width={66} tickFormatter={formatTick} ticks={yTicks.length ? yTicks : undefined} domain={yTicks.length ? [yTicks[0], yTicks[yTicks.length - 1]] : ['auto', 'auto']} label={axisLabel(yLabel, 'y')} {...AXIS_PROPS} />
             <Tooltip formatter={formatValue} labelFormatter={(label) => `Iteration ${String(label)}`} isAnimationActive={false} />
             {series.map((s) => (
