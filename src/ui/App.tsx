@@ -29,7 +29,7 @@ export function App() {
         <h1 className="app-title">Alignment Lab</h1>
         <p className="app-tagline">Learning from feedback on AlpacaFarm-style toy tasks, trained in this tab</p>
         <Glossary />
-        <button type="button" className="present-toggle" aria-pressed={present} title="Larger type and thicker lines, for a projector (kept in the link)" onClick={() => setPresent(!present)}>
+        <button type="button" className="header-button present-toggle" aria-pressed={present} title="Larger type and thicker lines, for a projector (kept in the link)" onClick={() => setPresent(!present)}>
           Present
         </button>
         <ShareButton />

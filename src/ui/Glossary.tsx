@@ -21,7 +21,7 @@ const TERMS: readonly [term: string, meaning: string][] = [
 export function Glossary() {
   return (
     <details className="glossary">
-      <summary>Glossary</summary>
+      <summary className="header-button">Glossary</summary>
       {/* Focusable: the panel scrolls on a short screen, and keyboard users must be able to scroll it. */}
       <div className="glossary-panel" role="region" aria-label="Glossary" tabIndex={0}>
         <dl>
