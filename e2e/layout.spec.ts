@@ -135,3 +135,17 @@ test('settings: the basics first, the rest folded under Advanced; a glossary in 
   const { violations } = await new AxeBuilder({ page }).analyze();
   expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 });
+
+for (const [width, height, charts] of [
+  [1280, 720, ['chart-proxy-reward', 'chart-kl', 'chart-kl-reward']],
+  [1920, 1080, ['chart-proxy-reward', 'chart-kl', 'chart-kl-reward', 'chart-gold-reward', 'chart-win-rate', 'chart-loss']],
+] as const) {
+  test(`${width}×${height}: the run bar, the reward and KL curves and the KL–reward plane on one screen, without scrolling`, async ({ page }) => {
+    await page.setViewportSize({ width, height });
+    await openLab(page, smallConfigHash({ iterations: 2 }));
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect(page.getByTestId('iteration-counter')).toHaveText('Iteration 1 / 2');
+    for (const name of ['Step', 'Next stage', 'Play', 'Pause', 'Reset']) await expect(page.getByRole('button', { name, exact: true })).toBeInViewport({ ratio: 1 });
+    for (const id of charts) await expect(page.getByTestId(id), id).toBeInViewport({ ratio: 1 });
+  });
+}

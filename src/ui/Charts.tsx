@@ -35,6 +35,8 @@ function SmoothingSlider({ value, onChange }: { value: number; onChange: (v: num
 /** Methods whose β is the KL coefficient of the frontier's π*_β = π_ref·exp(r/β)/Z (ALGORITHMS.md §1). */
 const BETA_ON_FRONTIER: ReadonlySet<string> = new Set(['ppo', 'dpo', 'online_dpo', 'xpo']);
 
+const FIRST_ROW: ReadonlySet<string> = new Set(['proxy-reward', 'kl']);
+
 /** The chart grid; re-derives rows only when the history, the members or the smoothing change. */
 export function Charts() {
   const history = useLab((s) => s.history);
@@ -45,6 +47,8 @@ export function Charts() {
   const method = useLab((s) => s.config.method.id);
   const raw = useMemo(() => metricCharts(history, members, method), [history, members, method]);
   const charts = useMemo(() => raw.map((c) => ({ ...c, rows: smoothRows(c.rows, smoothing) })), [raw, smoothing]);
+  const first = charts.filter((c) => FIRST_ROW.has(c.id));
+  const rest = charts.filter((c) => !FIRST_ROW.has(c.id));
   const latest = history.length ? history[history.length - 1] : null;
   const tabular = info?.task.policy === 'tabular' || Boolean(latest?.bars);
 
@@ -54,10 +58,14 @@ export function Charts() {
         Metrics
       </h2>
       <SmoothingSlider value={smoothing} onChange={setSmoothing} />
-      {charts.map((chart) => (
+      {/* First row: the reward being optimised, the KL paid for it, and the two together on the plane — one screen at 1280×720. */}
+      {first.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}
       <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} betaOnFrontier={BETA_ON_FRONTIER.has(method)} />
+      {rest.map((chart) => (
+        <MetricChart key={chart.id} {...chart} />
+      ))}
       <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
       {tabular && <PolicyBarsChart bars={latest?.bars ?? null} iteration={latest?.iteration ?? 0} members={members} />}
       <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} />

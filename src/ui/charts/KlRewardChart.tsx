@@ -45,11 +45,11 @@ export function KlRewardChart({ history, members, frontier, taskTitle, prepared,
   const exact = klMetric === 'kl/exact';
 
   const markers = [
-    drawn ? 'a large dot: each run’s latest point' : '',
-    marked.length ? 'a ring: each run’s own π*_β, where its β leads (those within the plotted KL)' : '',
-    origin ? 'a square: π_ref' : '',
+    drawn ? '● latest point' : '',
+    marked.length ? '○ the run’s own π*_β' : '',
+    origin ? '■ π_ref' : '',
   ].filter(Boolean);
-  const markerNote = markers.length ? ` Markers: ${markers.join('; ')}.` : '';
+  const markerNote = markers.length ? ` ${markers.join(', ')}.` : '';
   const caption = [
     `Each run’s path, one point per evaluated iteration: ${exact ? 'exact' : 'sampled k3'} KL(π‖π_ref) across, ${rewardMetric.endsWith('_exact') ? 'exact expected' : 'mean sampled'} ${which} reward up.`,
     frontierNote(frontier, prepared, taskTitle, which, members.length),
