@@ -23,17 +23,39 @@ test('Next stage runs one iteration, then reveals its stages one at a time with 
   await expect(currentStage(page)).toContainText('sample');
   // smallConfigHash samples 16 responses per iteration.
   await expect(narration(page)).toContainText('Sampled 16 responses');
-  await expect(page.getByTestId('stepper-explain')).toContainText('showing stage 1 of');
-  expect(await chartPoints(page, 'proxy-reward')).toBe(1);
+  await expect(page.getByTestId('stepper-explain')).toContainText('Showing stage 1 of');
+  // Each stage shows its own data: at sample the responses, coloured by the policy that sampled
+  // them, with no scores yet; the charts wait for the update.
+  const inspector = page.getByRole('region', { name: 'Sample inspector' });
+  const column = (name: string) => inspector.getByRole('columnheader', { name, exact: true });
+  await expect(page.getByTestId('stepper-explain')).toContainText('joins the charts at the “update” stage');
+  expect(await chartPoints(page, 'proxy-reward')).toBe(0);
+  await expect(inspector).toHaveAttribute('data-samples', '8');
+  await expect(inspector).toContainText('before this iteration’s update');
+  await expect(column('Proxy')).toHaveCount(0);
+  const bars = page.getByTestId('chart-policy-bars');
+  await expect(bars).toContainText('before this update');
 
   await stepStage.click();
   await expect(currentStage(page)).toContainText('score');
   await expect(narration(page)).toContainText(/mean proxy reward -?\d+\.\d{3}/);
+  await expect(column('Proxy')).toBeVisible();
+  await expect(page.getByTestId('token-advantage')).toHaveCount(0);
   await stepStage.click();
   await expect(currentStage(page)).toContainText('advantages');
+  // One r and Â under each token of each of the 8 responses (one-token task).
+  await expect(page.getByTestId('token-advantage')).toHaveCount(8);
+  await expect(page.getByTestId('token-advantage').first()).toContainText(/r [+-]?\d+\.\d\d/);
+  expect(await chartPoints(page, 'proxy-reward')).toBe(0);
   await stepStage.click();
   await expect(currentStage(page)).toContainText('update');
   await expect(narration(page)).toContainText(/\d+% of ratios clipped/);
+  // The update: the point reaches the charts, the policy before and after side by side.
+  expect(await chartPoints(page, 'proxy-reward')).toBe(1);
+  await expect(column('log π(y|x) before → after')).toBeVisible();
+  await expect(inspector.getByRole('cell', { name: /^-?\d+\.\d{3} → -?\d+\.\d{3}$/ }).first()).toBeVisible();
+  await expect(bars).toContainText('π_θ before this update');
+  await expect(bars).toContainText('How iteration 1’s update moved the policy');
   // Revealing stages runs nothing: still one iteration.
   await expect(counter(page)).toHaveText('Iteration 1 / 8');
 
@@ -49,6 +71,9 @@ test('Next stage runs one iteration, then reveals its stages one at a time with 
   await page.getByRole('button', { name: 'Step' }).click();
   await expect(counter(page)).toHaveText('Iteration 3 / 8');
   await expect(currentStage(page)).toHaveCount(0);
+  expect(await chartPoints(page, 'proxy-reward')).toBe(3);
+  await expect(column('log π(y|x) before → after')).toHaveCount(0);
+  await expect(column('Proxy')).toBeVisible();
   await expect(page.getByTestId('stepper-explain')).toContainText(/Iteration 3: all \d+ stages took/);
   expect(errors).toEqual([]);
 });

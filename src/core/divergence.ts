@@ -19,13 +19,23 @@ export class DivergenceError extends Error {
 /** The variables as they are now, to put back after a failed iteration. */
 export interface VariableSnapshot {
   restore(): void;
+  /** The values `vars` had when the snapshot was taken (borrowed: the snapshot disposes them). */
+  valuesOf(vars: readonly tf.Variable[]): tf.Tensor[];
   dispose(): void;
 }
 
 /** Keeps a reference to every registered variable's current value (no copy on any backend). */
 export function snapshotVariables(): VariableSnapshot {
   const kept = Object.values(tf.engine().registeredVariables).map((v) => ({ v, value: tf.clone(v) }));
+  const byVariable = new Map<tf.Variable, tf.Tensor>(kept.map(({ v, value }) => [v, value]));
   return {
+    valuesOf(vars) {
+      return vars.map((v) => {
+        const value = byVariable.get(v);
+        if (!value) throw new Error(`snapshot: variable ${v.name} was created after the snapshot`);
+        return value;
+      });
+    },
     restore() {
       for (const { v, value } of kept) if (!v.isDisposed && !value.isDisposed) v.assign(value);
     },

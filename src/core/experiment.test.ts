@@ -92,3 +92,34 @@ describe('policy bars', () => {
     expect(bars?.members[0].optimum).toBeDefined();
   });
 });
+
+describe('the stage walk’s view of the samples', () => {
+  const tiny = { iterations: 2, sft: { demos: 64, steps: 5 }, feedback: { comparisons: 64 }, rewardModel: { steps: 5 } };
+
+  it('PPO: π_θ before the update (π_ref in iteration 1), the per-token reward and the advantages', async () => {
+    const [first, second] = await run({ ...tiny, method: { id: 'ppo', klEstimator: 'k1' } }, 2);
+    for (const s of first.samples!) {
+      // The policy starts as π_ref: before the first update they agree; the update moves π_θ.
+      s.logProbBefore!.forEach((lp, t) => expect(lp).toBeCloseTo(s.logProbRef[t], 5));
+      expect(s.logProb.some((lp, t) => Math.abs(lp - s.logProbBefore![t]) > 1e-6)).toBe(true);
+      // With no KL yet, r_T is r_φ(x, y) (a one-token response: the only token).
+      expect(s.tokenReward![0]).toBeCloseTo(s.proxy, 4);
+      expect(s.advantage).toHaveLength(1);
+      expect(Number.isFinite(s.advantage![0])).toBe(true);
+    }
+    // From iteration 2 the policy before the update is no longer π_ref, and r_t pays the KL penalty.
+    const s = second.samples![0];
+    expect(Math.abs(s.logProbBefore![0] - s.logProbRef[0])).toBeGreaterThan(1e-6);
+    const beta = first.members[0]['ppo/beta'];
+    expect(s.tokenReward![0]).toBeCloseTo(s.proxy - beta * (s.logProbBefore![0] - s.logProbRef[0]), 4);
+  });
+
+  it('DPO: before and after on the responses it samples after its update; no advantages', async () => {
+    const [first] = await run({ ...tiny, method: { id: 'dpo' } }, 1);
+    for (const s of first.samples!) {
+      s.logProbBefore!.forEach((lp, t) => expect(lp).toBeCloseTo(s.logProbRef[t], 5));
+      expect(s.advantage).toBeUndefined();
+      expect(s.tokenReward).toBeUndefined();
+    }
+  });
+});

@@ -6,14 +6,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from './config';
 import { createMethod, type Method } from './algos';
+import { disposeOutput } from './algos/method';
 import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
 import { methodStages } from './method_info';
 import { regularizedNash } from './eval/nash';
 import { optimalPolicy } from './eval/optimum';
-import { MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars } from './eval/samples';
+import { firstRows, logProbsUnder, MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars, type SampleExtras } from './eval/samples';
 import { Readback } from './readback';
-import { divergenceMessage, DivergenceError, firstNonFinite, snapshotVariables, weightMagnitude } from './divergence';
+import { divergenceMessage, DivergenceError, firstNonFinite, snapshotVariables, weightMagnitude, type VariableSnapshot } from './divergence';
 import { MAX_MATRIX } from './eval/winrate';
 import { createNet, createPopulation, sampleResponses, streams } from './population';
 import type { Prepared } from './preparation/prepare';
@@ -64,7 +65,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     // Nothing of a failed iteration is kept: not its updates, not its count, not its tensors.
     const snapshot = snapshotVariables();
     try {
-      const result = await iterate(iteration + 1);
+      const result = await iterate(iteration + 1, snapshot);
       iteration = result.iteration;
       return result;
     } catch (error) {
@@ -75,7 +76,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     }
   }
 
-  async function iterate(next: number): Promise<IterationResult> {
+  async function iterate(next: number, before: VariableSnapshot): Promise<IterationResult> {
     const t = prepared!;
     const marks: { name: string; at: number }[] = [{ name: 'start', at: performance.now() }];
     const out = method!.iterate(next, (name) => marks.push({ name, at: performance.now() }));
@@ -90,8 +91,12 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       // The inspector's samples (member 0) and, on small one-step tasks, the exact policy for the bars ride in the same readback.
       const k = Math.min(MAX_SAMPLES, out.prompts.shape[1] as number);
       const inspectRef = t.evaluator ? null : tf.tidy(() => sampleResponses(pop, streams(pop, `samples/${next}`), policy, tf.slice(out.prompts, [0, 0], [P, k]), t.reference));
-      const samplePack = sampleTensors(policy, method!.policyNet ?? policy, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
+      const theta = method!.policyNet ?? policy;
+      const samplePack = sampleTensors(policy, theta, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
       inspectRef?.dispose();
+      // The stage walk's view of the same samples: π_θ before this update, and the method's per-token numbers.
+      readback.add('samples/logProbBefore', logProbsUnder(theta, before.valuesOf(theta.params), out.prompts, out.tokens, k));
+      for (const [name, perToken] of Object.entries(out.perToken ?? {})) readback.add(`samples/${name}`, firstRows(perToken, k));
       const barsTable = t.evaluator && T === 1 && allResponses(task).length <= MAX_MATRIX ? (method!.exactLogProbs?.() ?? t.evaluator.logProbs()) : null;
       const metricTensors = { ...out.metrics, ...exact };
       const names = Object.keys(metricTensors);
@@ -128,7 +133,9 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       }
       latest = members;
       betas = nextBetas;
-      const samples = readSamples(task, data.get('samples'), k, t.evaluator?.tables.reference[0]);
+      const extras: SampleExtras = {};
+      for (const name of ['logProbBefore', 'tokenReward', 'advantage'] as const) if (data.has(`samples/${name}`)) extras[name] = data.get(`samples/${name}`);
+      const samples = readSamples(task, data.get('samples'), k, t.evaluator?.tables.reference[0], extras);
       let bars: PolicyBars | undefined;
       if (barsTable && t.evaluator) {
         const [, nx, N] = barsTable.shape;
@@ -141,7 +148,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
     } finally {
       // Whatever the readback did not take over (it frees what it read), and the method's output on a failure.
       readback.dispose();
-      tf.dispose([out.prompts, out.tokens, ...Object.values(out.metrics)]);
+      disposeOutput(out);
     }
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, MethodConfig } from './config';
 import { methodFields } from './method_fields';
-import { availableMethods, methodNote } from './method_info';
+import { availableMethods, methodNote, methodStages, stageRoles } from './method_info';
 
 describe('method info for the page', () => {
   it('lists every method of the config schema, each with fields carrying hints and defaults', () => {
@@ -28,5 +28,19 @@ describe('method info for the page', () => {
     expect(methodNote(defaultConfig({ method: { id: 'coh', fcmMaxRatio: 0.2 } }))).toMatch(/one-token task has no past tokens/);
     expect(methodNote(defaultConfig({ task: { id: 'helpful' }, policy: { kind: 'tabular' }, method: { id: 'coh', fcmMaxRatio: 0.2 } }))).toMatch(/tabular policy has no attention/);
     expect(methodNote(defaultConfig({ task: { id: 'helpful' }, method: { id: 'coh', fcmMaxRatio: 0.2 } }))).toMatch(/conditioned on <good>/);
+  });
+
+  it('names, for the stage walk, stages each method really marks', () => {
+    const configs = [
+      ...availableMethods().map((id) => defaultConfig({ method: { id } })),
+      defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md', update: 'mirror_prox' } }),
+      defaultConfig({ task: { id: 'helpful' }, method: { id: 'nash_md' } }),
+    ];
+    for (const config of configs) {
+      const stages = methodStages(config);
+      const { drawn, scored, advantages, moved } = stageRoles(config);
+      for (const role of [drawn, scored, advantages, moved]) if (role != null) expect(stages, config.method.id).toContain(role);
+    }
+    expect(stageRoles(defaultConfig({ method: { id: 'sft' } })).moved).toBeNull();
   });
 });

@@ -110,6 +110,37 @@ export function methodStages(config: Config): readonly string[] {
 }
 
 /**
+ * What the stage walk can show, by the stage after which it exists: the inspector's responses
+ * (`drawn`), the method's own score of them (`scored`, when the method scores those very
+ * responses), per-token advantages (`advantages`), and the changed policy (`moved`; null for
+ * methods that never change it). Each name is one of `methodStages(config)`.
+ */
+export interface StageRoles {
+  drawn: string;
+  scored?: string;
+  advantages?: string;
+  moved: string | null;
+}
+
+const STAGE_ROLES: Record<Exclude<MethodId, 'nash_md'>, StageRoles> = {
+  ppo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
+  // The responses the inspector shows are a fresh batch from the updated policy.
+  dpo: { drawn: 'measure', moved: 'update' },
+  online_dpo: { drawn: 'measure', moved: 'update' },
+  xpo: { drawn: 'measure', moved: 'update' },
+  coh: { drawn: 'sample', moved: 'finetune' },
+  best_of_n: { drawn: 'select', scored: 'score', moved: null },
+  expert_iteration: { drawn: 'finetune', moved: 'finetune' },
+  sft: { drawn: 'sample', moved: null },
+};
+
+export function stageRoles(config: Config): StageRoles {
+  // Every Nash update measures on a fresh batch after it has moved the policy.
+  if (config.method.id === 'nash_md') return { drawn: 'update', moved: 'update' };
+  return STAGE_ROLES[config.method.id];
+}
+
+/**
  * Where a method behaves differently on this task, or cannot run with these settings: one
  * sentence for the UI, or null. (Every method runs on every task; Nash-MD picks its update;
  * Chain of Hindsight's masking needs attention over past tokens.)

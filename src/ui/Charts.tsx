@@ -5,6 +5,7 @@
  * the stored history.
  */
 import { useMemo, useState } from 'react';
+import type { IterationResult, PolicyBars } from '../core/types';
 import { useLab } from '../state';
 import { smoothRows } from './chartData';
 import { MetricChart } from './MetricChart';
@@ -14,6 +15,7 @@ import { membersOf, metricCharts } from './charts/metricSpecs';
 import { OveroptChart } from './charts/OveroptChart';
 import { PolicyBarsChart } from './charts/PolicyBarsChart';
 import { SampleInspector } from './charts/SampleInspector';
+import { useStageView } from './useStageView';
 
 /** TensorBoard's range: 0 (raw) to 0.99 (heavy). */
 const MAX_SMOOTHING = 0.99;
@@ -37,10 +39,22 @@ const BETA_ON_FRONTIER: ReadonlySet<string> = new Set(['ppo', 'dpo', 'online_dpo
 
 const FIRST_ROW: ReadonlySet<string> = new Set(['proxy-reward', 'kl']);
 
+/** The policy before the latest iteration's update: the previous iteration's, or π_ref before the first. */
+function barsBefore(history: readonly IterationResult[]): PolicyBars | null {
+  const latest = history.at(-1)?.bars;
+  if (!latest) return null;
+  const previous = history.at(-2)?.bars;
+  return previous ?? { ...latest, members: latest.members.map((m) => ({ ...m, policy: m.reference })) };
+}
+
 /** The chart grid; re-derives rows only when the history, the members or the smoothing change. */
 export function Charts() {
-  const history = useLab((s) => s.history);
+  const fullHistory = useLab((s) => s.history);
   const info = useLab((s) => s.info);
+  // During a stage walk the charts wait for the stage that changes the policy (stageView).
+  const { view } = useStageView();
+  const shownHistory = useMemo(() => (view.chartsIncludeLatest ? fullHistory : fullHistory.slice(0, -1)), [fullHistory, view.chartsIncludeLatest]);
+  const history = shownHistory;
   const prepared = useLab((s) => s.prepared);
   const [smoothing, setSmoothing] = useState(0);
   const members = useMemo(() => membersOf(info?.members, history), [info, history]);
@@ -49,8 +63,9 @@ export function Charts() {
   const charts = useMemo(() => raw.map((c) => ({ ...c, rows: smoothRows(c.rows, smoothing) })), [raw, smoothing]);
   const first = charts.filter((c) => FIRST_ROW.has(c.id));
   const rest = charts.filter((c) => !FIRST_ROW.has(c.id));
-  const latest = history.length ? history[history.length - 1] : null;
+  const latest = fullHistory.at(-1) ?? null;
   const tabular = info?.task.policy === 'tabular' || Boolean(latest?.bars);
+  const before = view.compare || !view.after ? barsBefore(fullHistory) : null;
 
   return (
     <section className="charts" aria-labelledby="charts-title">
@@ -67,8 +82,8 @@ export function Charts() {
         <MetricChart key={chart.id} {...chart} />
       ))}
       <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
-      {tabular && <PolicyBarsChart bars={latest?.bars ?? null} iteration={latest?.iteration ?? 0} members={members} />}
-      <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} />
+      {tabular && <PolicyBarsChart bars={(view.after ? latest?.bars : before) ?? null} before={view.compare ? before : null} iteration={latest?.iteration ?? 0} afterUpdate={view.after} members={members} />}
+      <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} view={view} />
     </section>
   );
 }

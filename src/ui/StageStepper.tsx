@@ -7,6 +7,7 @@ import { useEffect } from 'react';
 import { METHOD_INFO } from '../core/method_info';
 import type { IterationResult } from '../core/types';
 import { currentWalk, followPlayback, useLab, useStepper, type StageWalk } from '../state';
+import { useStageView } from './useStageView';
 
 type StageState = 'done' | 'current' | 'pending';
 
@@ -18,7 +19,7 @@ function stageState(index: number, walk: StageWalk | null): StageState {
 const ms = (x: number) => (x < 10 ? `${x.toFixed(1)} ms` : `${Math.round(x)} ms`);
 
 /** One sentence on what the strip is showing, so nobody wonders whether training is paused mid-iteration. */
-function explanation(latest: IterationResult | undefined, walk: StageWalk | null, running: boolean, methodTitle: string): string {
+function explanation(latest: IterationResult | undefined, walk: StageWalk | null, running: boolean, methodTitle: string, charted: boolean, moved: string | null): string {
   if (running) return 'Running one iteration in the training worker…';
   if (!latest) return `The stages of one ${methodTitle} iteration. Press Next stage to run an iteration and walk through them one at a time.`;
   const total = latest.stages.reduce((sum, s) => sum + s.ms, 0);
@@ -26,8 +27,11 @@ function explanation(latest: IterationResult | undefined, walk: StageWalk | null
   const where = `stage ${walk.stage + 1} of ${latest.stages.length}`;
   if (walk.by === 'animation') return `Slow motion: replaying iteration ${latest.iteration}, ${where}.`;
   const last = walk.stage + 1 === latest.stages.length;
+  const charts = charted
+    ? 'its point is on the charts'
+    : `its point joins the charts at the “${moved}” stage`;
   return (
-    `Iteration ${latest.iteration} ran in one call (${ms(total)}) and is already on the charts; showing ${where}. ` +
+    `Iteration ${latest.iteration} ran in one call (${ms(total)}); ${charts}. Showing ${where}. ` +
     (last ? 'That was its last stage: Next stage runs the next iteration.' : 'Press Next stage for the next.')
   );
 }
@@ -36,6 +40,7 @@ function explanation(latest: IterationResult | undefined, walk: StageWalk | null
 export function StageStepper() {
   const history = useLab((s) => s.history);
   const methodId = useLab((s) => s.config.method.id);
+  const { view, roles } = useStageView();
   const storedWalk = useStepper((s) => s.walk);
   const running = useStepper((s) => s.running);
   useEffect(() => followPlayback(), []);
@@ -64,7 +69,7 @@ export function StageStepper() {
         })}
       </ol>
       <p className="stepper-explain" data-testid="stepper-explain">
-        {explanation(latest, walk, running, info.title)}
+        {explanation(latest, walk, running, info.title, view.chartsIncludeLatest, roles.moved)}
       </p>
       {/* Announced only while someone steps: during Play it would chatter every iteration. */}
       <p className="narration" data-testid="stage-narration" aria-live={walk?.by === 'button' ? 'polite' : 'off'}>

@@ -8,6 +8,7 @@ import { poolPreference } from '../tasks/annotators';
 import { taskFor } from '../tasks';
 import { handPreparation, leakCheck } from '../testing';
 import { encodeResponse } from '../tasks/task';
+import { disposeOutput } from './method';
 import { cohIteration, createCohState, disposeCohState, forgetfulMask, type CohState } from './coh';
 
 /** Prepares a preparation and binds CoH to it, as the experiment does, keeping the hindsight network in reach. */
@@ -20,7 +21,7 @@ async function cohPreparation(overrides: Partial<ConfigInput>) {
   const iterate = async (i: number) => {
     const out = cohIteration(ctx, state, hp, i);
     const metrics = Object.fromEntries(await Promise.all(Object.entries(out.metrics).map(async ([k, t]) => [k, (await t.data())[0]] as const)));
-    tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
+    disposeOutput(out);
     return metrics;
   };
   const probs = async (view: 'good' | 'bad' | 'reference') => {

@@ -41,6 +41,16 @@ export interface MethodOutput {
   metrics: Record<string, tf.Tensor>;
   prompts: tf.Tensor;
   tokens: tf.Tensor;
+  /**
+   * Per-token quantities of the method on these responses, [P, B, T], for the sample
+   * inspector's stage view: the per-token reward r_t and the advantage Â_t (PPO's GAE).
+   */
+  perToken?: { tokenReward: tf.Tensor; advantage: tf.Tensor };
+}
+
+/** Frees everything an iteration's output holds (metrics, responses, per-token views). */
+export function disposeOutput(out: MethodOutput): void {
+  tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens, ...Object.values(out.perToken ?? {})]);
 }
 
 /** A method bound to one experiment: its stages and one iteration at a time. */

@@ -8,6 +8,7 @@ import { sampleTokens } from '../models/sample';
 import { Rng } from '../rng';
 import { prepareShared } from '../preparation/shared';
 import { handPreparation, lastMembers, leakCheck, PREP, quickConfig, runExperiment, sharedPreparation } from '../testing';
+import { disposeOutput } from './method';
 import { createNashMd } from './nash_md';
 import { sampleMixture } from './nash_md_pg';
 import { nashMpStep, preferenceTable } from './nash_tabular';
@@ -35,7 +36,7 @@ async function trainTabular(config: Config) {
   for (let i = 1; i <= config.iterations; i++) {
     const out = method.iterate(i, () => {});
     history.push(Object.fromEntries(Object.entries(out.metrics).map(([k, t]) => [k, Array.from(t.dataSync())])));
-    tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
+    disposeOutput(out);
   }
   const table = preferenceTable(ctx);
   const learned = (await table.array()) as number[][][][];

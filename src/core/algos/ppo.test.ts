@@ -8,7 +8,7 @@ import { createTabularNet } from '../models/tabular';
 import type { RewardNet } from '../models/reward_mlp';
 import { createPopulation, type Population } from '../population';
 import type { Task } from '../tasks/task';
-import type { MethodContext } from './method';
+import { disposeOutput, type MethodContext } from './method';
 import { createPpoState, disposePpoState, ppoIteration } from './ppo';
 
 describe('PPO on the tabular bandit', () => {
@@ -87,7 +87,7 @@ describe('PPO on a two-token task', () => {
     const state = createPpoState(ctx, config.method);
     for (let i = 1; i <= config.iterations; i++) {
       const out = ppoIteration(ctx, state, config.method, i);
-      tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens]);
+      disposeOutput(out);
     }
     const probs = tf.softmax(policy.params[0]);
     const rows = (probs.arraySync() as number[][][])[0];

@@ -95,7 +95,8 @@ export function ppoIteration(
     };
     // What each minibatch reads, per token, stacked so that a minibatch is one gather: [P, B, 4, T].
     const perToken = tf.stack([logpOld, A, valuesOld, returns], 2);
-    return { perToken, stats };
+    // The inspector's advantages stage: r_t and Â_t as GAE computed them (before any whitening).
+    return { perToken, stats, shown: { tokenReward: rewards, advantage: advantages } };
   });
   mark('advantages');
 
@@ -135,7 +136,7 @@ export function ppoIteration(
   }
   tf.dispose([inputs, rollout.perToken]);
   mark('update');
-  return { metrics, prompts, tokens };
+  return { metrics, prompts, tokens, perToken: rollout.shown };
 }
 
 /** PPO as a `Method`: its value head and optimizer live as long as the experiment's run. */

@@ -32,6 +32,12 @@ export interface SampleView {
   tokens: string[];
   /** log π_θ(y_t | x, y_<t) under the policy after this iteration's update. */
   logProb: number[];
+  /** The same under the policy before this iteration's update (the stage walk's "before"). */
+  logProbBefore?: number[];
+  /** The method's per-token reward r_t (PPO: r_φ at the last token minus the KL penalty). */
+  tokenReward?: number[];
+  /** The method's per-token advantage Â_t (PPO: GAE, before whitening). */
+  advantage?: number[];
   /** log π_ref(y_t | x, y_<t). */
   logProbRef: number[];
   gold: number;
@@ -74,6 +80,24 @@ export interface PolicyBars {
 /** How many floats `sampleTensors` packs for k samples of length T. */
 export function sampleWidth(k: number, T: number, withReference: boolean): number {
   return k * (2 + 3 * T + (withReference ? T : 0));
+}
+
+/** Member 0's first k rows of per-token tensors [P, B, T], flat [k·T]. */
+export function firstRows(perToken: tf.Tensor, k: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [, , T] = perToken.shape;
+    return tf.reshape(tf.slice(perToken, [0, 0, 0], [1, k, T]), [-1]);
+  });
+}
+
+/** log π(y_t | x, y_<t) of member 0's first k samples under `params` (the policy before the update), flat [k·T]. */
+export function logProbsUnder(theta: SeqNet, params: readonly tf.Tensor[], prompts: tf.Tensor, tokens: tf.Tensor, k: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [P, , T] = tokens.shape;
+    const x = tf.slice(prompts, [0, 0], [P, k]);
+    const y = tf.slice(tokens, [0, 0, 0], [P, k, T]);
+    return firstRows(tokenLogProbs(theta.apply(x, y, params), y), k);
+  });
 }
 
 /**
@@ -163,9 +187,16 @@ function judge(task: Task, x: number, y: readonly number[], o: Opponents) {
  * π_ref [prompt][response] on enumerable tasks (verdicts are exact expectations over it);
  * without it the packed π_ref responses are the opponents.
  */
-export function readSamples(task: Task, data: ArrayLike<number>, k: number, refTable?: readonly (readonly number[])[]): SampleView[] {
+/** Per-token extras of the stage view, each flat [k·T] (see `SampleView`). */
+export interface SampleExtras {
+  logProbBefore?: ArrayLike<number>;
+  tokenReward?: ArrayLike<number>;
+  advantage?: ArrayLike<number>;
+}
+
+export function readSamples(task: Task, data: ArrayLike<number>, k: number, refTable?: readonly (readonly number[])[], extras: SampleExtras = {}): SampleView[] {
   const T = task.T;
-  const at = (offset: number, i: number, n: number) => Array.from({ length: n }, (_, j) => Number(data[offset + i * n + j]));
+  const at = (offset: number, i: number, n: number, from: ArrayLike<number> = data) => Array.from({ length: n }, (_, j) => Number(from[offset + i * n + j]));
   const yAt = k;
   const lpAt = yAt + k * T;
   const refLpAt = lpAt + k * T;
@@ -209,6 +240,7 @@ export function readSamples(task: Task, data: ArrayLike<number>, k: number, refT
       ...judge(task, x, y, opponents),
       against: refTable ? 'expected' : 'sampled',
       ...(reference !== undefined ? { reference } : {}),
+      ...Object.fromEntries(Object.entries(extras).flatMap(([name, flat]) => (flat ? [[name, at(0, i, T, flat)]] : []))),
     };
   });
 }

@@ -6,6 +6,7 @@
  */
 import { useRef, useState, type ReactNode } from 'react';
 import { showError } from '../../state';
+import { useStageView } from '../useStageView';
 import { useWaiting } from '../waiting';
 import { chartToPng, downloadBlob, pngFileName } from './exportPng';
 
@@ -53,6 +54,9 @@ function LineSample({ color, dash }: { color: string; dash?: string }) {
 /** A titled chart panel with PNG export. */
 export function ChartFrame({ id, title, caption, points, legend, data = {}, controls, children, empty = 'No iterations yet: press Step or Play.' }: ChartFrameProps) {
   const waiting = useWaiting();
+  const { view, roles } = useStageView();
+  // A stage walk of the first iteration holds its point back until the update.
+  const held = view.chartsIncludeLatest ? null : `This iteration’s point joins the charts at the “${roles.moved}” stage: press Next stage.`;
   const headingId = `chart-title-${id}`;
   const plot = useRef<HTMLDivElement>(null);
   const [busy, setBusy] = useState(false);
@@ -88,7 +92,7 @@ export function ChartFrame({ id, title, caption, points, legend, data = {}, cont
       </div>
       <p className="chart-caption">{caption}</p>
       <div className="chart-plot" ref={plot}>
-        {children === null ? <p className="chart-empty">{waiting ?? empty}</p> : children}
+        {children === null ? <p className="chart-empty">{waiting ?? held ?? empty}</p> : children}
       </div>
       {legend.length > 0 && (
         <ul className="legend" aria-label={`${title}: legend`}>

@@ -13,19 +13,27 @@ import { AXIS_PROPS, formatValue, GRID_COLOR } from './format';
 
 const REF_COLOR = '#8a919e';
 const OPT_COLOR = '#1c2330';
+/** Purple, apart from every run colour and π_ref's grey: the policy before the update. */
+const BEFORE_COLOR = '#8c6bb1';
 
 export interface PolicyBarsChartProps {
   /** The latest iteration's bars; null before the first step. */
   bars: PolicyBars | null;
+  /** During a stage walk at the update: the policy before it, drawn beside π_θ after. */
+  before?: PolicyBars | null;
+  /** False while a stage walk has not reached the update: `bars` is then the policy before it. */
+  afterUpdate?: boolean;
   iteration: number;
   members: readonly Member[];
 }
 
-/** One row per response: the probabilities of π_θ, π_ref and π* for the chosen prompt and member. */
-export function barRows(bars: PolicyBars, member: number, prompt: number) {
+/** One row per response: the probabilities of π_θ (and π_θ before the update), π_ref and π* for the chosen prompt and member. */
+export function barRows(bars: PolicyBars, member: number, prompt: number, before?: PolicyBars | null) {
   const m = bars.members[member];
+  const b = before?.members[member];
   return bars.responses.map((response, y) => ({
     response,
+    ...(b ? { before: b.policy[prompt][y] } : {}),
     policy: m.policy[prompt][y],
     reference: m.reference[prompt][y],
     ...(m.optimum ? { optimum: m.optimum[prompt][y] } : {}),
@@ -33,19 +41,24 @@ export function barRows(bars: PolicyBars, member: number, prompt: number) {
 }
 
 /** Grouped bars for a chosen prompt (and member, in a sweep). */
-export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartProps) {
+export function PolicyBarsChart({ bars, before = null, afterUpdate = true, iteration, members }: PolicyBarsChartProps) {
   const [prompt, setPrompt] = useState(0);
   const [member, setMember] = useState(0);
   const p = bars ? Math.min(member, bars.members.length - 1) : 0;
   const x = bars ? Math.min(prompt, bars.prompts.length - 1) : 0;
-  const rows = bars ? barRows(bars, p, x) : [];
+  const rows = bars ? barRows(bars, p, x, before) : [];
   const hasOptimum = Boolean(bars?.members[p]?.optimum);
   const nash = bars?.target === 'nash';
   const target = nash ? 'π*_τ' : 'π*_β';
   const label = members[p]?.label ?? `member ${p + 1}`;
   const color = memberColor(p);
   const legend = bars
-    ? [{ label: `π_θ (${label})`, color }, { label: 'π_ref', color: REF_COLOR }, ...(hasOptimum ? [{ label: target, color: OPT_COLOR }] : [])]
+    ? [
+        ...(before ? [{ label: 'π_θ before this update', color: BEFORE_COLOR }] : []),
+        { label: `π_θ (${label})${afterUpdate ? '' : ' before this update'}`, color },
+        { label: 'π_ref', color: REF_COLOR },
+        ...(hasOptimum ? [{ label: target, color: OPT_COLOR }] : []),
+      ]
     : [];
   const controls = bars && (
     <>
@@ -73,8 +86,13 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
       )}
     </>
   );
+  const when = !afterUpdate
+    ? `The policy before iteration ${iteration}’s update, for one prompt (the walk has not reached the update yet): π_θ beside`
+    : before
+      ? `How iteration ${iteration}’s update moved the policy for one prompt: π_θ before and after, beside`
+      : `The policy after iteration ${iteration} for one prompt: π_θ beside`;
   const caption = bars
-    ? `The policy after iteration ${iteration} for one prompt: π_θ beside the reference π_ref${
+    ? `${when} the reference π_ref${
         nash
           ? ' and π*_τ, the τ-regularised Nash equilibrium of the gold preference that Nash-MD converges to (a mixture when preferences cycle)'
           : hasOptimum
@@ -89,13 +107,15 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
         <>
           <div className="bars-plot">
             <ResponsiveContainer width="100%" height="100%" minHeight={120}>
+              {/* Keyed: recharts orders series by when they mounted, and "before" belongs above "after". */}
               {/* Horizontal bars: the responses are sentences, and only a category axis on the side has room for them. */}
-              <BarChart data={rows} layout="vertical" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+              <BarChart key={before ? 'before-after' : 'after'} data={rows} layout="vertical" margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
                 <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" horizontal={false} />
                 <XAxis type="number" domain={[0, 1]} {...AXIS_PROPS} />
                 <YAxis type="category" dataKey="response" width={150} interval={0} {...AXIS_PROPS} tick={{ fontSize: 10, fill: '#3d4451' }} tickFormatter={shortLabel} />
                 <Tooltip formatter={formatValue} isAnimationActive={false} />
-                <Bar dataKey="policy" name="π_θ" fill={color} isAnimationActive={false} />
+                {before && <Bar dataKey="before" name="π_θ before" fill={BEFORE_COLOR} isAnimationActive={false} />}
+                <Bar dataKey="policy" name={before ? 'π_θ after' : 'π_θ'} fill={color} isAnimationActive={false} />
                 <Bar dataKey="reference" name="π_ref" fill={REF_COLOR} isAnimationActive={false} />
                 {hasOptimum && <Bar dataKey="optimum" name={target} fill={OPT_COLOR} isAnimationActive={false} />}
               </BarChart>
@@ -108,7 +128,8 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
               <thead>
                 <tr>
                   <th scope="col">Response</th>
-                  <th scope="col">π_θ</th>
+                  {before && <th scope="col">π_θ before</th>}
+                  <th scope="col">{before ? 'π_θ after' : 'π_θ'}</th>
                   <th scope="col">π_ref</th>
                   {hasOptimum && <th scope="col">{target}</th>}
                 </tr>
@@ -117,6 +138,7 @@ export function PolicyBarsChart({ bars, iteration, members }: PolicyBarsChartPro
                 {rows.map((r) => (
                   <tr key={r.response}>
                     <th scope="row">{r.response}</th>
+                    {before && <td>{r.before?.toFixed(4)}</td>}
                     <td>{r.policy.toFixed(4)}</td>
                     <td>{r.reference.toFixed(4)}</td>
                     {hasOptimum && <td>{r.optimum?.toFixed(4)}</td>}
