@@ -161,3 +161,34 @@ test('the first iteration says it is compiling shaders while it runs', async ({ 
   expect(texts.some((t) => t.startsWith('Preparing'))).toBe(true);
   await expect(page.getByRole('progressbar', { name: 'First iteration' })).toHaveCount(0);
 });
+
+test('a DPO walk shows the labelled pairs of its minibatch, then how its update moved their margin', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openLab(page, smallConfigHash({ method: { id: 'dpo', batchSize: 16 } }));
+  await expect(strip(page).getByRole('listitem')).toHaveText([/batch/, /update/, /measure/]);
+  const stepStage = page.getByRole('button', { name: 'Next stage' });
+  await stepStage.click();
+  await expect(counter(page)).toHaveText('Iteration 1 / 8', FIRST);
+  const pairs = page.getByRole('region', { name: 'Labelled pairs' });
+  await expect(pairs).toHaveAttribute('data-pairs', '8');
+  await expect(pairs).toContainText('minibatch, drawn from the farm’s labelled comparisons');
+  await expect(pairs.getByRole('columnheader', { name: 'h', exact: true })).toBeVisible();
+  // DPO samples nothing before it measures: the inspector says where its responses come from.
+  await expect(page.getByTestId('inspector-waiting')).toContainText('“measure” stage');
+  expect(await chartPoints(page, 'proxy-reward')).toBe(0);
+
+  await stepStage.click();
+  await expect(currentStage(page)).toContainText('update');
+  await expect(pairs.getByRole('columnheader', { name: 'h before → after' })).toBeVisible();
+  await expect(pairs.getByRole('cell', { name: /^-?\d+\.\d{3} → -?\d+\.\d{3}$/ }).first()).toBeVisible();
+  expect(await chartPoints(page, 'proxy-reward')).toBe(1);
+  await stepStage.click();
+  await expect(currentStage(page)).toContainText('measure');
+  await expect(page.getByRole('region', { name: 'Sample inspector' })).toHaveAttribute('data-samples', '8');
+
+  // A whole Step shows no stage detail.
+  await page.getByRole('button', { name: 'Step' }).click();
+  await expect(counter(page)).toHaveText('Iteration 2 / 8');
+  await expect(pairs).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

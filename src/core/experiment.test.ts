@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type ConfigInput } from './config';
 import { createExperiment } from './experiment';
-import type { IterationResult } from './types';
+import type { IterationResult, PairView } from './types';
 
 async function run(overrides: Partial<ConfigInput>, n: number): Promise<IterationResult[]> {
   const experiment = createExperiment(defaultConfig(overrides));
@@ -112,6 +112,22 @@ describe('the stage walk’s view of the samples', () => {
     expect(Math.abs(s.logProbBefore![0] - s.logProbRef[0])).toBeGreaterThan(1e-6);
     const beta = first.members[0]['ppo/beta'];
     expect(s.tokenReward![0]).toBeCloseTo(s.proxy - beta * (s.logProbBefore![0] - s.logProbRef[0]), 4);
+  });
+
+  it('DPO: the pairs of its minibatch, whose margin h the update raises', async () => {
+    const [first] = await run({ ...tiny, method: { id: 'dpo', batchSize: 16 } }, 1);
+    const pairs = first.pairs!;
+    expect(pairs).toHaveLength(8);
+    const h = (p: PairView, when: 'Before' | 'After') => p[`chosen${when}`] - p.chosenRef - (p[`rejected${when}`] - p.rejectedRef);
+    for (const p of pairs) {
+      // π_θ starts as π_ref: every margin starts at 0.
+      expect(h(p, 'Before')).toBeCloseTo(0, 5);
+      expect(p.chosen).not.toBe(p.rejected);
+    }
+    // The steps' gradient raises h on the pairs it trains on.
+    expect(pairs.reduce((sum, p) => sum + h(p, 'After'), 0)).toBeGreaterThan(0);
+    const [noPairs] = await run({ ...tiny, method: { id: 'ppo' } }, 1);
+    expect(noPairs.pairs).toBeUndefined();
   });
 
   it('DPO: before and after on the responses it samples after its update; no advantages', async () => {

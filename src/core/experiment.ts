@@ -15,6 +15,7 @@ import { optimalPolicy } from './eval/optimum';
 import { firstRows, logProbsUnder, MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars, type SampleExtras } from './eval/samples';
 import { Readback } from './readback';
 import { divergenceMessage, DivergenceError, firstNonFinite, snapshotVariables, weightMagnitude, type VariableSnapshot } from './divergence';
+import { pairTensors, readPairs } from './eval/pairs';
 import { MAX_MATRIX } from './eval/winrate';
 import { createNet, createPopulation, sampleResponses, streams } from './population';
 import type { Prepared } from './preparation/prepare';
@@ -97,6 +98,8 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       // The stage walk's view of the same samples: π_θ before this update, and the method's per-token numbers.
       readback.add('samples/logProbBefore', logProbsUnder(theta, before.valuesOf(theta.params), out.prompts, out.tokens, k));
       for (const [name, perToken] of Object.entries(out.perToken ?? {})) readback.add(`samples/${name}`, firstRows(perToken, k));
+      const kPairs = out.pairs ? Math.min(MAX_SAMPLES, out.pairs.prompts.shape[1] as number) : 0;
+      if (out.pairs) readback.add('pairs', pairTensors(out.pairs, theta, before.valuesOf(theta.params), policy, t.reference, kPairs));
       const barsTable = t.evaluator && T === 1 && allResponses(task).length <= MAX_MATRIX ? (method!.exactLogProbs?.() ?? t.evaluator.logProbs()) : null;
       const metricTensors = { ...out.metrics, ...exact };
       const names = Object.keys(metricTensors);
@@ -136,6 +139,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       const extras: SampleExtras = {};
       for (const name of ['logProbBefore', 'tokenReward', 'advantage'] as const) if (data.has(`samples/${name}`)) extras[name] = data.get(`samples/${name}`);
       const samples = readSamples(task, data.get('samples'), k, t.evaluator?.tables.reference[0], extras);
+      const pairs = data.has('pairs') ? readPairs(task, data.get('pairs'), kPairs) : undefined;
       let bars: PolicyBars | undefined;
       if (barsTable && t.evaluator) {
         const [, nx, N] = barsTable.shape;
@@ -144,7 +148,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
         bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas, nashTargets(t.evaluator));
       }
       const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
-      return { iteration: next, members: latest, stages, readbacks: 1, samples, ...(bars ? { bars } : {}) };
+      return { iteration: next, members: latest, stages, readbacks: 1, samples, ...(pairs ? { pairs } : {}), ...(bars ? { bars } : {}) };
     } finally {
       // Whatever the readback did not take over (it frees what it read), and the method's output on a failure.
       readback.dispose();

@@ -38,8 +38,8 @@ describe('method info for the page', () => {
     ];
     for (const config of configs) {
       const stages = methodStages(config);
-      const { drawn, scored, advantages, moved } = stageRoles(config);
-      for (const role of [drawn, scored, advantages, moved]) if (role != null) expect(stages, config.method.id).toContain(role);
+      const { drawn, paired, scored, advantages, moved } = stageRoles(config);
+      for (const role of [drawn, paired, scored, advantages, moved]) if (role != null) expect(stages, config.method.id).toContain(role);
     }
     expect(stageRoles(defaultConfig({ method: { id: 'sft' } })).moved).toBeNull();
   });

@@ -112,11 +112,13 @@ export function methodStages(config: Config): readonly string[] {
 /**
  * What the stage walk can show, by the stage after which it exists: the inspector's responses
  * (`drawn`), the method's own score of them (`scored`, when the method scores those very
- * responses), per-token advantages (`advantages`), and the changed policy (`moved`; null for
+ * responses), the labelled pairs a pairwise method trains on (`paired`), per-token advantages (`advantages`), and the changed policy (`moved`; null for
  * methods that never change it). Each name is one of `methodStages(config)`.
  */
 export interface StageRoles {
   drawn: string;
+  /** Pairwise methods: the stage after which the labelled pairs the update trains on exist. */
+  paired?: string;
   scored?: string;
   advantages?: string;
   moved: string | null;
@@ -125,10 +127,10 @@ export interface StageRoles {
 const STAGE_ROLES: Record<Exclude<MethodId, 'nash_md'>, StageRoles> = {
   ppo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
   // The responses the inspector shows are a fresh batch from the updated policy.
-  dpo: { drawn: 'measure', moved: 'update' },
-  online_dpo: { drawn: 'measure', moved: 'update' },
-  xpo: { drawn: 'measure', moved: 'update' },
-  coh: { drawn: 'sample', moved: 'finetune' },
+  dpo: { drawn: 'measure', paired: 'batch', moved: 'update' },
+  online_dpo: { drawn: 'measure', paired: 'judge', moved: 'update' },
+  xpo: { drawn: 'measure', paired: 'judge', moved: 'update' },
+  coh: { drawn: 'sample', paired: 'relabel', moved: 'finetune' },
   best_of_n: { drawn: 'select', scored: 'score', moved: null },
   expert_iteration: { drawn: 'finetune', moved: 'finetune' },
   sft: { drawn: 'sample', moved: null },

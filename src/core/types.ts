@@ -5,9 +5,11 @@
  */
 import type { Config, Member } from './config';
 import type { FrontierPoint } from './eval/optimum';
+import type { PairView } from './eval/pairs';
 import type { PolicyBars, SampleView } from './eval/samples';
 
 export type { MemberBars, PolicyBars, SampleVerdict, SampleView } from './eval/samples';
+export type { PairView } from './eval/pairs';
 
 /** Metric name → value, names like `reward/gold`, `reward/proxy`, `kl/exact`, `kl/k3`. */
 export type Metrics = Record<string, number>;
@@ -86,6 +88,8 @@ export interface IterationResult {
   samples?: SampleView[];
   /** Small one-step tasks: each member's exact policy beside π_ref and π*. */
   bars?: PolicyBars;
+  /** Pairwise methods: the first labelled pairs member 0 trained on, before and after the update. */
+  pairs?: PairView[];
 }
 
 /** Exact distributions per prompt over all V^T responses (enumerable tasks only). */

@@ -13,6 +13,7 @@ import './charts/charts.css';
 import { KlRewardChart } from './charts/KlRewardChart';
 import { membersOf, metricCharts } from './charts/metricSpecs';
 import { OveroptChart } from './charts/OveroptChart';
+import { PairsTable } from './charts/PairsTable';
 import { PolicyBarsChart } from './charts/PolicyBarsChart';
 import { SampleInspector } from './charts/SampleInspector';
 import { useStageView } from './useStageView';
@@ -83,6 +84,7 @@ export function Charts() {
       ))}
       <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
       {tabular && <PolicyBarsChart bars={(view.after ? latest?.bars : before) ?? null} before={view.compare ? before : null} iteration={latest?.iteration ?? 0} afterUpdate={view.after} members={members} />}
+      {view.pairs && latest?.pairs && <PairsTable pairs={latest.pairs} method={method} iteration={latest.iteration} compare={view.compare} />}
       <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} view={view} />
     </section>
   );

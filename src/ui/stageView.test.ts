@@ -12,7 +12,7 @@ const walk = (id: 'ppo' | 'dpo' | 'sft' | 'best_of_n') => {
 describe('the stage walk’s view', () => {
   it('PPO: responses at sample, scores at score, advantages at advantages, charts and the new policy at update', () => {
     const [sample, score, advantages, update, readback] = walk('ppo');
-    expect(sample).toMatchObject({ responses: true, scores: false, advantages: false, after: false, chartsIncludeLatest: false, compare: false });
+    expect(sample).toMatchObject({ responses: true, scores: false, advantages: false, pairs: false, after: false, chartsIncludeLatest: false, compare: false });
     expect(score).toMatchObject({ scores: true, advantages: false, chartsIncludeLatest: false });
     expect(advantages).toMatchObject({ advantages: true, after: false, chartsIncludeLatest: false });
     expect(update).toMatchObject({ advantages: true, after: true, compare: true, chartsIncludeLatest: true });
@@ -21,7 +21,7 @@ describe('the stage walk’s view', () => {
 
   it('DPO: nothing to inspect before measure draws from the updated policy; charts at update', () => {
     const [batch, update, measure] = walk('dpo');
-    expect(batch).toMatchObject({ responses: false, drawnAt: 'measure', chartsIncludeLatest: false });
+    expect(batch).toMatchObject({ responses: false, drawnAt: 'measure', pairs: true, chartsIncludeLatest: false });
     expect(update).toMatchObject({ responses: false, chartsIncludeLatest: true, compare: true });
     expect(measure).toMatchObject({ responses: true, scores: true, advantages: false });
   });

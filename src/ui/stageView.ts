@@ -15,6 +15,8 @@ export interface StageView {
   drawnAt: string;
   /** The reward and win columns. */
   scores: boolean;
+  /** The labelled pairs a pairwise method trains on (shown during a walk only). */
+  pairs: boolean;
   /** The per-token reward and advantage row (methods that compute them). */
   advantages: boolean;
   /** The policy on show is the updated one (else the one before this iteration's update). */
@@ -23,8 +25,8 @@ export interface StageView {
   compare: boolean;
 }
 
-/** No walk on: everything, the policy after the update, no advantages row (it is a stage's detail). */
-export const FULL_VIEW: StageView = { chartsIncludeLatest: true, responses: true, drawnAt: '', scores: true, advantages: false, after: true, compare: false };
+/** No walk on: everything, the policy after the update; no advantages row or pairs (a stage's detail). */
+export const FULL_VIEW: StageView = { chartsIncludeLatest: true, responses: true, drawnAt: '', scores: true, pairs: false, advantages: false, after: true, compare: false };
 
 /**
  * The view for a walk standing on stage `shown` of an iteration whose stages are `stages`
@@ -44,6 +46,7 @@ export function stageView(roles: StageRoles, stages: readonly string[], shown: n
     responses,
     drawnAt: roles.drawn,
     scores: responses && (roles.scored === undefined || reached(roles.scored)),
+    pairs: reached(roles.paired),
     advantages: responses && reached(roles.advantages),
     after: moved,
     compare: roles.moved !== null && moved,

@@ -165,14 +165,15 @@ export function cohIteration(
 
   // finetune: maximum likelihood of the responses given their feedback; metrics of each step's pre-update pass.
   const updates = new UpdateMeans();
-  for (const { pairs, keep } of batches) {
+  for (const [i, { pairs, keep }] of batches.entries()) {
     updates.add(
       state.optimizer.step(() => {
         const nll = hindsightNll(state.net, nPrompts, pairs, keep);
         return { loss: nll.loss, metrics: { 'loss/coh': nll.loss, 'coh/nll_good': nll.good, 'coh/nll_bad': nll.bad } };
       }),
     );
-    tf.dispose([pairs.prompts, pairs.chosen, pairs.rejected, ...(keep.good ? [keep.good] : []), ...(keep.bad ? [keep.bad] : [])]);
+    // The first minibatch's pairs go out with the output, for the stage walk's pairs view.
+    tf.dispose([...(i === 0 ? [] : [pairs.prompts, pairs.chosen, pairs.rejected]), ...(keep.good ? [keep.good] : []), ...(keep.bad ? [keep.bad] : [])]);
   }
   const metrics: Record<string, tf.Tensor> = updates.means();
   mark('finetune');
@@ -185,7 +186,7 @@ export function cohIteration(
   metrics['coh/proxy_bad'] = tf.tidy(() => perMember(ctx.reward.apply(prompts, badTokens)));
   badTokens.dispose();
   mark('sample');
-  return { metrics, prompts, tokens };
+  return { metrics, prompts, tokens, pairs: batches[0].pairs };
 }
 
 const f3 = (x: number | undefined): string => (x === undefined ? '–' : x.toFixed(3));

@@ -116,7 +116,7 @@ export function dpoIteration(
 
   // update: Adam on the DPO/IPO loss; metrics are those of each step's pre-update pass, averaged.
   const updates = new UpdateMeans();
-  for (const { prompts, chosen, rejected } of batches) {
+  for (const [i, { prompts, chosen, rejected }] of batches.entries()) {
     // π_ref is frozen: its log-probabilities stay outside the gradient tape.
     const [refChosen, refRejected] = pairLogProbs(policy, prompts, chosen, rejected, hp.loss, reference);
     updates.add(
@@ -125,7 +125,8 @@ export function dpoIteration(
         return preferenceObjective(hp.loss, state.beta, logpChosen, refChosen, logpRejected, refRejected);
       }),
     );
-    tf.dispose([prompts, chosen, rejected, refChosen, refRejected]);
+    // The first minibatch goes out with the output, for the stage walk's pairs view.
+    tf.dispose(i === 0 ? [refChosen, refRejected] : [prompts, chosen, rejected, refChosen, refRejected]);
   }
   const metrics: Record<string, tf.Tensor> = { 'dpo/beta': tf.clone(state.beta), ...updates.means() };
   mark('update');
@@ -134,7 +135,7 @@ export function dpoIteration(
   const { prompts, tokens } = samplePolicy(ctx, streams(pop, `dpo/${iteration}/measure`), hp.batchSize);
   Object.assign(metrics, policyStats(ctx, prompts, tokens));
   mark('measure');
-  return { metrics, prompts, tokens };
+  return { metrics, prompts, tokens, pairs: batches[0] };
 }
 
 const f = (x: number | undefined, digits = 3): string => (x === undefined ? '–' : x.toFixed(digits));

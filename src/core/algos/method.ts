@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ExactEvaluator } from '../eval/exact';
+import type { PairBatch } from '../eval/pairs';
 import { entropy, klK1, klK3, sequenceKlEstimate } from '../math/kl';
 import { tokenLogProbs } from '../math/logprobs';
 import type { PreferenceNet } from '../models/preference_mlp';
@@ -46,11 +47,13 @@ export interface MethodOutput {
    * inspector's stage view: the per-token reward r_t and the advantage Â_t (PPO's GAE).
    */
   perToken?: { tokenReward: tf.Tensor; advantage: tf.Tensor };
+  /** The labelled pairs the update trained on (the first minibatch), for the walk's pairs view. */
+  pairs?: PairBatch;
 }
 
 /** Frees everything an iteration's output holds (metrics, responses, per-token views). */
 export function disposeOutput(out: MethodOutput): void {
-  tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens, ...Object.values(out.perToken ?? {})]);
+  tf.dispose([...Object.values(out.metrics), out.prompts, out.tokens, ...Object.values(out.perToken ?? {}), ...Object.values(out.pairs ?? {})]);
 }
 
 /** A method bound to one experiment: its stages and one iteration at a time. */

@@ -117,6 +117,11 @@ export function onlineDpoIteration(
     return { loss: total, metrics };
   });
   const metrics: Record<string, tf.Tensor> = { ...parts, 'dpo/beta': tf.clone(state.beta), 'judge/first_wins': perMember(firstWins) };
+  // The judged pairs, chosen first, for the stage walk's pairs view.
+  const pairs = tf.tidy(() => {
+    const w = tf.cast(tf.expandDims(firstWins, 2), 'bool');
+    return { prompts: tf.clone(prompts), chosen: tf.where(w, first, second), rejected: tf.where(w, second, first) };
+  });
   tf.dispose([prompts, first, second, firstWins, ref1, ref2]);
   mark('update');
 
@@ -124,7 +129,7 @@ export function onlineDpoIteration(
   const batch = samplePolicy(ctx, streams(pop, `${hp.id}/${iteration}/measure`), B);
   Object.assign(metrics, policyStats(ctx, batch.prompts, batch.tokens));
   mark('measure');
-  return { metrics, prompts: batch.prompts, tokens: batch.tokens };
+  return { metrics, prompts: batch.prompts, tokens: batch.tokens, pairs };
 }
 
 const pct = (x: number | undefined): string => (x === undefined ? '–' : `${(100 * x).toFixed(0)}%`);

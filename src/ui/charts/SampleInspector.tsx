@@ -134,7 +134,7 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
                     <td>
                       <Tokens sample={s} view={view} />
                     </td>
-                    {view.compare && <td>{`${fmt(sum(s.logProbBefore ?? s.logProb), 3)} → ${fmt(sum(s.logProb), 3)}`}</td>}
+                    {view.compare && <td className="number">{`${fmt(sum(s.logProbBefore ?? s.logProb), 3)} → ${fmt(sum(s.logProb), 3)}`}</td>}
                     {against === 'sampled' && <td>{s.reference}</td>}
                     {view.scores && (
                       <>
