@@ -59,8 +59,27 @@ test('1280×720: the charts keep their size when the first iteration fills the s
   const ids = ['chart-proxy-reward', 'chart-gold-reward', 'chart-kl', 'chart-kl-reward', 'sample-inspector'];
   const boxes = async () => Promise.all(ids.map(async (id) => (await page.getByTestId(id).boundingBox())!));
   const before = await boxes();
+  // Watch every frame while the first step prepares and runs: the run bar's progress, status
+  // and stage strip must not push the charts down, not even for a frame.
+  await page.evaluate(() => {
+    const w = window as unknown as { tops: Set<number>; watching: boolean };
+    w.tops = new Set();
+    w.watching = true;
+    const chart = document.querySelector('[data-testid="chart-proxy-reward"]')!;
+    const frame = () => {
+      w.tops.add(Math.round(chart.getBoundingClientRect().top));
+      if (w.watching) requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(page.getByTestId('sample-inspector')).not.toHaveAttribute('data-samples', '0');
+  const tops = await page.evaluate(() => {
+    const w = window as unknown as { tops: Set<number>; watching: boolean };
+    w.watching = false;
+    return [...w.tops];
+  });
+  expect(tops).toEqual([Math.round(before[0].y)]);
   const after = await boxes();
   for (let i = 0; i < 4; i++) {
     expect(after[i].height, ids[i]).toBeCloseTo(before[i].height, 0);

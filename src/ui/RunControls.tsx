@@ -170,15 +170,15 @@ export function RunControls() {
         <p className="counter" data-testid="iteration-counter">
           Iteration {iteration} / {total}
         </p>
-        <p className="run-status" data-testid="run-status" aria-live="polite">
+        <p className="run-status" data-testid="run-status" aria-live="polite" title={statusLine}>
           {statusLine}
         </p>
+        {firstStep && (
+          <div className="bar bar-indeterminate" role="progressbar" aria-label="First iteration" aria-valuetext={firstStepText(backend)}>
+            <div className="bar-fill" />
+          </div>
+        )}
       </div>
-      {firstStep && (
-        <div className="bar bar-indeterminate" role="progressbar" aria-label="First iteration" aria-valuetext={firstStepText(backend)}>
-          <div className="bar-fill" />
-        </div>
-      )}
       <div className="stages">
         <StageBar id="stage-sft" label="SFT (reference policy)" plannedSteps={config.sft.steps} progress={progress.sft} reused={prepared?.reused} />
         <StageBar id="stage-rm" label="Reward model" plannedSteps={config.rewardModel.steps} progress={progress.reward_model} reused={prepared?.reused} />
