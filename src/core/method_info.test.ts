@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, MethodConfig } from './config';
 import { methodFields } from './method_fields';
-import { availableMethods, methodNote, methodStages, stageRoles } from './method_info';
+import { availableMethods, METHOD_INFO, methodNote, methodStages, stageRoles, tryThisFor } from './method_info';
 
 describe('method info for the page', () => {
   it('lists every method of the config schema, each with fields carrying hints and defaults', () => {
@@ -42,5 +42,15 @@ describe('method info for the page', () => {
       for (const role of [drawn, paired, scored, advantages, moved]) if (role != null) expect(stages, config.method.id).toContain(role);
     }
     expect(stageRoles(defaultConfig({ method: { id: 'sft' } })).moved).toBeNull();
+  });
+
+  it('never tells a method without β to sweep β', () => {
+    const taskHint = 'Sweep β from 0.01 to 1: small β chases the reward model.';
+    for (const id of availableMethods()) {
+      const hint = tryThisFor(taskHint, id);
+      const hasBeta = ['ppo', 'dpo', 'online_dpo', 'xpo'].includes(id);
+      expect(hint.includes('β'), id).toBe(hasBeta);
+      if (!hasBeta) expect(hint).toBe(METHOD_INFO[id].tryThis);
+    }
   });
 });

@@ -12,6 +12,8 @@ export interface MethodInfo {
   summary: string;
   /** The stages of one iteration, in order. */
   stages: readonly string[];
+  /** A "try this" that replaces the task's (which speaks of β) for methods without a KL coefficient β, or with τ instead. */
+  tryThis?: string;
   /**
    * True when the method plays against the pairwise preference model P_ψ: only then does
    * preparation train it (it is most of a one-step task's preparation time otherwise wasted).
@@ -44,6 +46,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     title: 'Chain of Hindsight',
     summary: 'Turns each labelled pair into two feedback-conditioned examples, “x, good: y⁺” and “x, bad: y⁻”, fine-tunes on the responses by maximum likelihood, then answers conditioned on “good”: it learns from negative feedback too (Liu et al. 2023).',
     stages: ['relabel', 'finetune', 'sample'],
+    tryThis: 'Walk an iteration with Next stage: the relabelled pairs show the policy given <good> raising the winners and lowering the losers; raise the steps per iteration to see how far maximum likelihood alone takes it.',
   },
   nash_md: {
     title: 'Nash-MD',
@@ -51,23 +54,32 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     summary: 'Plays the policy against a geometric mixture of itself and π_ref under a pairwise preference model and moves toward the responses that win, converging to the regularized Nash equilibrium that no response beats, even when preferences go in circles (Munos et al. 2023). On one-step tasks the update can also be Nash-MP’s mirror prox (Tiapkin et al. 2025).',
     stages: ['mixture', 'sample', 'preference', 'update'],
     usesPreferenceModel: true,
+    tryThis: 'Sweep τ from 0.05 to 1: small τ moves furthest from π_ref toward the Nash mixture, large τ stays near it. On the intransitive task, compare the worst-case win rate with the Nash mixture’s (≥ 0.5).',
   },
   best_of_n: {
     title: 'Best-of-n',
     summary: 'Draws n responses from the SFT policy and keeps the one the reward model likes best: no training, and KL ≤ log n − (n−1)/n.',
     stages: ['sample', 'score', 'select'],
+    tryThis: 'Raise n from 2 to 64: the proxy reward climbs while the KL stays under log n − (n−1)/n, and the gold reward shows when picking harder starts to exploit the reward model.',
   },
   expert_iteration: {
     title: 'Expert iteration',
     summary: 'Keeps the reward model’s favourite of n samples per prompt and fine-tunes the policy on them, again and again.',
     stages: ['sample', 'score', 'finetune'],
+    tryThis: 'Raise n or the steps per iteration: with no KL penalty, every round of keeping the best of n moves the policy further from π_ref — watch the KL and the gold reward.',
   },
   sft: {
     title: 'SFT only (baseline)',
     summary: 'The reference policy itself, never trained: the line every method has to beat.',
     stages: ['sample'],
+    tryThis: 'Note this baseline’s gold reward and win rate, then switch Method and see which methods beat it, and at what KL.',
   },
 };
+
+/** The "try this" hint for a task under a method: the method's own where the task's would speak of a β it does not have. */
+export function tryThisFor(taskHint: string, method: MethodId): string {
+  return METHOD_INFO[method].tryThis ?? taskHint;
+}
 
 /** The methods a run can use, in the order the UI lists them. */
 export function availableMethods(): MethodId[] {

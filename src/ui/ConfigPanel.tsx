@@ -3,6 +3,7 @@
  * the config schema) and restarts the run; the hints quote the reference defaults.
  */
 import { defaultConfig, methodBeta, TASK_IDS, type Config } from '../core/config';
+import { tryThisFor } from '../core/method_info';
 import { TASKS, taskFor } from '../core/tasks';
 import { EXAMPLE_CUSTOM_TASK } from '../core/tasks/custom';
 import { setConfig, showError, useLab } from '../state';
@@ -97,7 +98,7 @@ export function ConfigPanel() {
           />
         )}
         <p className="try-this">
-          <strong>Try this:</strong> {task.tryThis}
+          <strong>Try this:</strong> {tryThisFor(task.tryThis, config.method.id)}
         </p>
         <DraftField
           label="Seed"
