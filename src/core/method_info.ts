@@ -46,7 +46,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     title: 'Chain of Hindsight',
     summary: 'Turns each labelled pair into two feedback-conditioned examples, “x, good: y⁺” and “x, bad: y⁻”, fine-tunes on the responses by maximum likelihood, then answers conditioned on “good”: it learns from negative feedback too (Liu et al. 2023).',
     stages: ['relabel', 'finetune', 'sample'],
-    tryThis: 'Walk an iteration with Next stage: the relabelled pairs show the policy given <good> raising the winners and lowering the losers; raise the steps per iteration to see how far maximum likelihood alone takes it.',
+    tryThis: 'Walk an iteration with Next stage: the relabelled pairs show the policy given <good> raising the chosen responses (the rejected ones are learned in the <bad> context); raise the steps per iteration to see how far maximum likelihood alone takes it.',
   },
   nash_md: {
     title: 'Nash-MD',
