@@ -54,6 +54,12 @@ test('a β sweep draws one trajectory per β on the KL–reward plane beside the
   await expect(plane.locator('.recharts-line')).toHaveCount(BETAS.length + 2);
   await expect(plane.getByText(/exact gold frontier/)).toBeVisible();
 
+  // The per-iteration curves name each β at its line's end, labels apart even where lines meet.
+  const ends = page.getByTestId('chart-proxy-reward').locator('text.end-label');
+  await expect(ends).toHaveText(BETAS.map((b) => `● β=${b}`));
+  const ys = (await ends.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top))).sort((a, b) => a - b);
+  for (let k = 1; k < ys.length; k++) expect(ys[k] - ys[k - 1]).toBeGreaterThanOrEqual(12);
+
   const overopt = page.getByTestId('chart-overoptimization');
   await expect(overopt).toHaveAttribute('data-trajectories', String(BETAS.length));
   // Gold and proxy per β, and the exact optimum's gold curve.

@@ -6,6 +6,7 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ChartRow } from './chartData';
 import { ChartFrame, type LegendItem } from './charts/ChartFrame';
+import { EndLabels } from './charts/EndLabels';
 import { dashOf } from './charts/ChartFrame';
 import { AXIS_PROPS, axisLabel, formatTick, formatValue, GRID_COLOR, niceTicks } from './charts/format';
 
@@ -19,6 +20,8 @@ export interface Series {
   dashed?: boolean;
   /** Finer than dashed: a third line style on one chart. */
   dotted?: boolean;
+  /** Written at the line's end (a sweep's member names), so colour is not the only key. */
+  endLabel?: string;
 }
 
 export interface MetricChartProps {
@@ -47,12 +50,16 @@ export function MetricChart({ title, id, caption, yLabel, rows, series, legend }
   const [from, to] = [Math.min(...iterations), Math.max(...iterations)];
   const xTicks = niceTicks(from, to, 5, true).filter((t) => t >= from && t <= to);
   const yTicks = niceTicks(Math.min(...values), Math.max(...values));
+  const endLabels = series.flatMap((s) => {
+    const last = [...rows].reverse().find((r) => Number.isFinite(r[s.dataKey]))?.[s.dataKey];
+    return s.endLabel && last !== undefined ? [{ value: last, text: s.endLabel, color: s.color }] : [];
+  });
   const drawn = first ? rows.map((r) => (r[first] === undefined ? '' : String(Number(r[first].toPrecision(6))))).join(',') : '';
   return (
     <ChartFrame id={id} title={title} caption={caption} points={rows.length} legend={legend} data={{ first: drawn }}>
       {rows.length === 0 ? null : (
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
-          <LineChart data={rows} margin={{ top: 4, right: 12, bottom: 12, left: 8 }}>
+          <LineChart data={rows} margin={{ top: 4, right: endLabels.length ? Math.ceil(20 + 7.5 * Math.max(...endLabels.map((l) => l.text.length + 2))) : 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />
             <XAxis dataKey="iteration" type="number" ticks={xTicks} domain={[from, to]} allowDecimals={false} label={axisLabel('iteration', 'x')} {...AXIS_PROPS} />
             <YAxis width={66} tickFormatter={formatTick} ticks={yTicks.length ? yTicks : undefined} domain={yTicks.length ? [yTicks[0], yTicks[yTicks.length - 1]] : ['auto', 'auto']} label={axisLabel(yLabel, 'y')} {...AXIS_PROPS} />
@@ -72,6 +79,7 @@ export function MetricChart({ title, id, caption, yLabel, rows, series, legend }
                 type="linear"
               />
             ))}
+            <EndLabels labels={endLabels} />
           </LineChart>
         </ResponsiveContainer>
       )}

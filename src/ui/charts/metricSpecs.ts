@@ -13,14 +13,22 @@ import { STYLE_COLOR } from './format';
 /** Best-of-n's KL = log n − (n−1)/n, reported by the method every iteration. */
 export const BON_BOUND = 'bon/kl_bound';
 
-/** One line per member for one metric; `suffix` tells metrics apart when a chart has several. */
+/** Most runs whose lines get their name written at their end (more would write over each other). */
+export const MAX_END_LABELS = 6;
+
+/**
+ * One line per member for one metric; `suffix` tells metrics apart when a chart has several.
+ * In a sweep, each member's solid line carries its name at its end, so colour is not the only key.
+ */
 function memberSeries(members: readonly Member[], metric: string, suffix = '', dashed = false, dotted = false): Series[] {
+  const labelled = !dashed && !dotted && members.length > 1 && members.length <= MAX_END_LABELS;
   return members.map((m) => ({
     dataKey: seriesKey(metric, m.index),
     name: suffix ? `${m.label} · ${suffix}` : m.label,
     color: memberColor(m.index),
     dashed,
     dotted,
+    ...(labelled ? { endLabel: m.label } : {}),
   }));
 }
 
