@@ -33,6 +33,11 @@ test('no axe violations during a stage walk and with a scenario explained', asyn
   await page.getByRole('button', { name: 'Next stage' }).click();
   await expect(page.getByTestId('stage-narration')).toContainText('score');
   expect(await violations(page)).toEqual([]);
+  // The advantages and the update: per-token numbers, before → after, bars before and after.
+  await page.getByRole('button', { name: 'Next stage' }).click();
+  await page.getByRole('button', { name: 'Next stage' }).click();
+  await expect(page.getByTestId('stage-narration')).toContainText('update');
+  expect(await violations(page)).toEqual([]);
   await page.getByRole('combobox', { name: 'Scenario' }).selectOption({ index: 1 });
   await expect(page.getByTestId('scenario-explanation')).toBeVisible();
   expect(await violations(page)).toEqual([]);

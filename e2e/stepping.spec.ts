@@ -1,4 +1,5 @@
 /** Step-through: Next stage walks an iteration's stages with narrations; speed; keyboard shortcuts; first-step progress. */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { badge, chartPoints, collectErrors, counter, openLab, smallConfigHash } from './helpers';
 
@@ -182,6 +183,7 @@ test('a DPO walk shows the labelled pairs of its minibatch, then how its update 
   await expect(pairs.getByRole('columnheader', { name: 'h before → after' })).toBeVisible();
   await expect(pairs.getByRole('cell', { name: /^-?\d+\.\d{3} → -?\d+\.\d{3}$/ }).first()).toBeVisible();
   expect(await chartPoints(page, 'proxy-reward')).toBe(1);
+  expect((await new AxeBuilder({ page }).analyze()).violations.map((v) => v.id)).toEqual([]);
   await stepStage.click();
   await expect(currentStage(page)).toContainText('measure');
   await expect(page.getByRole('region', { name: 'Sample inspector' })).toHaveAttribute('data-samples', '8');
