@@ -21,7 +21,8 @@ export interface SampleInspectorProps {
 }
 
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
-const signed = (v: number) => (v > 0 ? `+${fmt(v)}` : fmt(v));
+/** Two decimals with a sign; a tiny value is 0.00, not −0.00. */
+const signed = (v: number) => (Math.abs(v) < 0.005 ? '0.00' : v > 0 ? `+${fmt(v)}` : fmt(v));
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** The log-probabilities of the policy on show: after the update, or the one that sampled. */
