@@ -235,6 +235,39 @@ export const NashMdConfig = z
   })
   .strict();
 
+/** Hyperparameters every group policy-gradient method shares (RLOO, GRPO): k samples per prompt, clipped steps. */
+const groupPgFields = {
+  epochs: z.number().int().min(1).max(16).default(1).describe('Passes over each batch of samples (TRL: num_iterations / num_ppo_epochs); with 1 the clipped ratio is 1 and the step is plain policy gradient.'),
+  clipRange: coefficient(1).default(0.2).describe('Ratio clip ε of the surrogate, used from the second pass on (TRL default 0.2).'),
+  lr: lr(0.01),
+};
+
+/** RLOO (Ahmadian et al. 2024; TRL rloo_trainer): leave-one-out baseline, KL folded into the reward; ALGORITHMS.md §8. */
+export const RlooConfig = z
+  .object({
+    id: z.literal('rloo'),
+    beta: coefficient(100).default(0.05).describe('β: KL penalty folded into each response’s reward, r = r_φ − β·log(π_θ/π_ref)(y) (TRL default 0.05).'),
+    k: z.number().int().min(2).max(64).default(2).describe('Responses per prompt (TRL rloo_k, default 2); each one’s baseline is the mean reward of the other k − 1.'),
+    batchSize: batch(32, 'Prompts per iteration, each answered k times.'),
+    ...groupPgFields,
+  })
+  .strict();
+
+/** GRPO (Shao et al. 2024; TRL grpo_trainer) and Dr. GRPO (Liu et al. 2025); ALGORITHMS.md §8. */
+export const GrpoConfig = z
+  .object({
+    id: z.literal('grpo'),
+    beta: z.number().min(0).max(100).default(0).describe('β: weight of the k3 KL term in the loss (TRL default 0: nothing pulls the policy back to π_ref).'),
+    variant: z
+      .enum(['grpo', 'dr_grpo'])
+      .default('grpo')
+      .describe('grpo: advantages (R − mean)/std within each group; dr_grpo: R − mean, no std (Dr. GRPO). The lab’s responses all have T tokens, so the two length normalisations coincide.'),
+    k: z.number().int().min(2).max(64).default(8).describe('Responses per prompt, a group (TRL num_generations, default 8).'),
+    batchSize: batch(8, 'Prompts per iteration, each answered by a group of k.'),
+    ...groupPgFields,
+  })
+  .strict();
+
 /** Best-of-n sampling from π_ref, judged by the reward model (AlpacaFarm n = 16). */
 export const BestOfNConfig = z
   .object({
@@ -270,6 +303,8 @@ export const MethodConfig = z.discriminatedUnion('id', [
   XpoConfig,
   CohConfig,
   NashMdConfig,
+  RlooConfig,
+  GrpoConfig,
   BestOfNConfig,
   ExpertIterationConfig,
   SftOnlyConfig,
@@ -284,6 +319,8 @@ export function methodBeta(method: MethodConfig): number | null {
     case 'dpo':
     case 'online_dpo':
     case 'xpo':
+    case 'rloo':
+    case 'grpo':
       return method.beta;
     case 'nash_md':
       return method.tau;
@@ -338,6 +375,8 @@ export type OnlineDpoHyper = z.infer<typeof OnlineDpoConfig>;
 export type XpoHyper = z.infer<typeof XpoConfig>;
 export type CohHyper = z.infer<typeof CohConfig>;
 export type NashMdHyper = z.infer<typeof NashMdConfig>;
+export type RlooHyper = z.infer<typeof RlooConfig>;
+export type GrpoHyper = z.infer<typeof GrpoConfig>;
 export type BestOfNHyper = z.infer<typeof BestOfNConfig>;
 export type ExpertIterationHyper = z.infer<typeof ExpertIterationConfig>;
 export type SftOnlyHyper = z.infer<typeof SftOnlyConfig>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, MethodConfig } from './config';
+import { defaultConfig, MethodConfig, methodBeta } from './config';
 import { methodFields } from './method_fields';
 import { availableMethods, METHOD_INFO, methodNote, methodStages, stageRoles, tryThisFor } from './method_info';
 
@@ -48,9 +48,10 @@ describe('method info for the page', () => {
     const taskHint = 'Sweep β from 0.01 to 1: small β chases the reward model.';
     for (const id of availableMethods()) {
       const hint = tryThisFor(taskHint, id);
-      const hasBeta = ['ppo', 'dpo', 'online_dpo', 'xpo'].includes(id);
-      expect(hint.includes('β'), id).toBe(hasBeta);
-      if (!hasBeta) expect(hint).toBe(METHOD_INFO[id].tryThis);
+      // Methods without a KL coefficient β (and Nash-MD, whose is τ) bring their own hint.
+      const beta = id !== 'nash_md' && methodBeta(MethodConfig.parse({ id })) !== null;
+      if (!beta) expect(hint, id).toBe(METHOD_INFO[id].tryThis);
+      if (!beta) expect(hint, id).not.toMatch(/β/);
     }
   });
 });

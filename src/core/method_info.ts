@@ -56,6 +56,17 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     usesPreferenceModel: true,
     tryThis: 'Sweep τ from 0.05 to 1: small τ moves furthest from π_ref toward the Nash mixture, large τ stays near it. On the intransitive task, compare the worst-case win rate with the Nash mixture’s (≥ 0.5).',
   },
+  rloo: {
+    title: 'RLOO',
+    summary: 'Samples k responses per prompt, folds the KL into each one’s reward, and uses the mean reward of the other k − 1 as its baseline: REINFORCE with no value network, heading for the same optimum π*_β as PPO (Ahmadian et al. 2024).',
+    stages: ['sample', 'score', 'advantages', 'update'],
+  },
+  grpo: {
+    title: 'GRPO',
+    summary: 'Samples a group of k responses per prompt and scores each against its own group, (R − mean)/std, with a clipped step and an optional k3 KL term; with TRL’s default β = 0 nothing pulls it back to π_ref (Shao et al. 2024; Dr. GRPO drops the std: Liu et al. 2025).',
+    stages: ['sample', 'score', 'advantages', 'update'],
+    tryThis: 'Run it at β = 0 (TRL’s default) and watch the policy collapse onto the reward model’s favourite and the KL climb; then set β = 0.1, or switch to Dr. GRPO, and compare.',
+  },
   best_of_n: {
     title: 'Best-of-n',
     summary: 'Draws n responses from the SFT policy and keeps the one the reward model likes best: no training, and KL ≤ log n − (n−1)/n.',
@@ -143,6 +154,8 @@ const STAGE_ROLES: Record<Exclude<MethodId, 'nash_md'>, StageRoles> = {
   online_dpo: { drawn: 'measure', paired: 'judge', moved: 'update' },
   xpo: { drawn: 'measure', paired: 'judge', moved: 'update' },
   coh: { drawn: 'sample', paired: 'relabel', moved: 'finetune' },
+  rloo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
+  grpo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
   best_of_n: { drawn: 'select', scored: 'score', moved: null },
   expert_iteration: { drawn: 'finetune', moved: 'finetune' },
   sft: { drawn: 'sample', moved: null },

@@ -120,6 +120,28 @@ export const SCENARIOS: readonly Scenario[] = [
     config: { ...QUICK_PREP, ...SHARED_FARM, task: { id: 'bandit' }, iterations: 30, method: { id: 'coh' } },
   }),
   scenario({
+    id: 'rloo-optimum',
+    title: 'RLOO lands on π*_β',
+    explanation: [
+      'RLOO needs no value network: each response’s baseline is the mean reward of the other answers to its prompt, and the KL sits inside the reward, so its gradient is that of the KL-regularised objective.',
+      'This trains RLOO with β = 0.1 and four answers per prompt on the customer-service bandit, where the exact optimum π*_β is known.',
+    ],
+    watch: 'On the KL–reward plane the run walks onto the frontier and stops at its own ringed π*_β; the policy bars end on π*_β.',
+    reference: { label: 'Ahmadian et al. 2024: Back to Basics: Revisiting REINFORCE Style Optimization for Learning from Human Feedback in LLMs', url: 'https://arxiv.org/abs/2402.14740' },
+    config: { ...QUICK_PREP, task: { id: 'bandit' }, iterations: 60, method: { id: 'rloo', beta: 0.1, k: 4, batchSize: 128, lr: 0.1, epochs: 2 } },
+  }),
+  scenario({
+    id: 'grpo-collapse',
+    title: 'GRPO with β = 0 collapses',
+    explanation: [
+      'GRPO scores each response against the others in its group, and with TRL’s default β = 0 nothing pulls the policy back toward π_ref.',
+      'This trains GRPO at β = 0 with groups of eight on the customer-service bandit.',
+    ],
+    watch: 'The KL keeps climbing past every β’s optimum and the policy bars pile onto the reward model’s favourite reply; set β = 0.1 and run it again to see it hold.',
+    reference: { label: 'Shao et al. 2024: DeepSeekMath (GRPO, eq. 3)', url: 'https://arxiv.org/abs/2402.03300' },
+    config: { ...QUICK_PREP, task: { id: 'bandit' }, iterations: 60, method: { id: 'grpo', k: 8, batchSize: 32, lr: 0.1 } },
+  }),
+  scenario({
     id: 'annotator-noise',
     title: 'Annotator noise and the number of comparisons',
     explanation: [

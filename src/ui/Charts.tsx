@@ -36,7 +36,7 @@ function SmoothingSlider({ value, onChange }: { value: number; onChange: (v: num
 }
 
 /** Methods whose β is the KL coefficient of the frontier's π*_β = π_ref·exp(r/β)/Z (ALGORITHMS.md §1). */
-const BETA_ON_FRONTIER: ReadonlySet<string> = new Set(['ppo', 'dpo', 'online_dpo', 'xpo']);
+const BETA_ON_FRONTIER: ReadonlySet<string> = new Set(['ppo', 'dpo', 'online_dpo', 'xpo', 'rloo']);
 
 const FIRST_ROW: ReadonlySet<string> = new Set(['proxy-reward', 'kl']);
 
@@ -85,7 +85,7 @@ export function Charts() {
       <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
       {tabular && <PolicyBarsChart bars={(view.after ? latest?.bars : before) ?? null} before={view.compare ? before : null} iteration={latest?.iteration ?? 0} afterUpdate={view.after} members={members} />}
       {view.pairs && latest?.pairs && <PairsTable pairs={latest.pairs} method={method} iteration={latest.iteration} compare={view.compare} />}
-      <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} view={view} />
+      <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} view={view} method={info?.config.method.id ?? method} />
     </section>
   );
 }

@@ -34,6 +34,8 @@ const LABELS: Record<string, string> = {
   update: 'Update',
   eta: 'η (step size)',
   n: 'n (candidates)',
+  k: 'k (responses per prompt)',
+  variant: 'Variant',
   fcmMaxRatio: 'r_max (forgetful causal masking)',
 };
 
@@ -48,6 +50,8 @@ const ENUM_LABELS: Record<string, string> = {
   auto: 'auto',
   mirror_prox: 'mirror prox (Nash-MP)',
   pg: 'policy gradient',
+  grpo: 'GRPO: (R − mean)/std',
+  dr_grpo: 'Dr. GRPO: R − mean',
 };
 
 type Method = Config['method'];
@@ -128,7 +132,7 @@ function FieldControl({ field, method }: { field: MethodField; method: Method })
  * the choices that change what a method is (DPO or IPO; Nash-MD's update). Learning rates, batch
  * sizes, clipping, GAE and the rest wait behind "Advanced".
  */
-const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'loss', 'update', 'judge']);
+const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'k', 'variant', 'loss', 'update', 'judge']);
 
 /** The method fieldset: picker, one-sentence summary, the basic fields, then the advanced ones folded away. */
 export function MethodPanel({ config }: { config: Config }) {

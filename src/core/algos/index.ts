@@ -10,7 +10,9 @@ import { createExpertIteration } from './expert_iteration';
 import { createDpo } from './dpo';
 import { createNashMd } from './nash_md';
 import { createOnlineDpo } from './online_dpo';
+import { createGrpo } from './grpo';
 import { createPpo } from './ppo';
+import { createRloo } from './rloo';
 import { createSftOnly } from './sft_only';
 
 /** Binds `hp` to the experiment's context. */
@@ -27,6 +29,10 @@ export function createMethod(ctx: MethodContext, hp: MethodConfig): Method {
       return createCoh(ctx, hp);
     case 'nash_md':
       return createNashMd(ctx, hp);
+    case 'rloo':
+      return createRloo(ctx, hp);
+    case 'grpo':
+      return createGrpo(ctx, hp);
     case 'best_of_n':
       return createBestOfN(ctx, hp);
     case 'expert_iteration':

@@ -10,6 +10,16 @@ describe('optimalPolicy', () => {
     expect(pi[1]).toBeCloseTo(0.75, 10);
     expect(logZ).toBeCloseTo(Math.log(2), 10);
   });
+
+  it('at β = 0 is its limit: π_ref restricted to the best responses π_ref reaches, and the limit of small β', () => {
+    const ref = [0.2, 0.3, 0.1, 0.4];
+    const r = [1, 2, 5, 2];
+    expect(optimalPolicy(ref, r, 0).pi).toEqual([0, 0, 1, 0]);
+    // A tie at the top keeps π_ref's proportions; a response π_ref never gives is never best.
+    const tie = optimalPolicy([0.2, 0.3, 0, 0.5], [1, 2, 9, 2], 0).pi;
+    [0, 0.375, 0, 0.625].forEach((p, i) => expect(tie[i]).toBeCloseTo(p, 12));
+    optimalPolicy(ref, r, 1e-3).pi.forEach((p, i) => expect(p).toBeCloseTo(optimalPolicy(ref, r, 0).pi[i], 6));
+  });
 });
 
 describe('frontier', () => {

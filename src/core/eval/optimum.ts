@@ -17,6 +17,12 @@ function logSumExp(xs: readonly number[]): number {
 
 /** π* ∝ π_ref·exp(r/β) over one prompt's responses, with log Z. */
 export function optimalPolicy(ref: readonly number[], r: readonly number[], beta: number): { pi: number[]; logZ: number } {
+  if (!(beta > 0)) {
+    // The β → 0 limit (GRPO's default β = 0): π_ref restricted to the best responses it can reach.
+    const best = Math.max(...r.filter((_, i) => ref[i] > 0));
+    const mass = ref.reduce((s, p, i) => s + (p > 0 && r[i] === best ? p : 0), 0);
+    return { pi: ref.map((p, i) => (p > 0 && r[i] === best ? p / mass : 0)), logZ: Infinity };
+  }
   const logits = ref.map((p, i) => (p > 0 ? Math.log(p) + r[i] / beta : -Infinity));
   const logZ = logSumExp(logits);
   return { pi: logits.map((l) => Math.exp(l - logZ)), logZ };

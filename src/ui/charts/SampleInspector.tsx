@@ -7,9 +7,17 @@
  * the policy that sampled, then the scores, PPO's per-token reward and advantage, and from
  * the update on the policy before and after.
  */
+import type { MethodId } from '../../core/config';
 import type { SampleView } from '../../core/types';
 import { FULL_VIEW, type StageView } from '../stageView';
 import { tokenShade } from './tokenShade';
+
+/** What r and Â under each token are, per method that reports them. */
+const ADVANTAGE_KEY: Partial<Record<MethodId, string>> = {
+  ppo: 'Under each token: r, its reward (r_φ at the last token, minus β times the KL penalty at every token), and Â, its GAE advantage (before whitening).',
+  rloo: 'Under each token: r, the response’s reward r_φ − β·log π/π_ref (at its last token), and Â, how far it beats the mean reward of the other answers to its prompt (the same at every token).',
+  grpo: 'Under each token: r, the response’s reward r_φ (at its last token), and Â, its reward against its group’s (the same at every token). Rows of one prompt are one group.',
+};
 
 export interface SampleInspectorProps {
   samples: readonly SampleView[] | undefined;
@@ -18,6 +26,8 @@ export interface SampleInspectorProps {
   runLabel: string;
   /** What the stage walk has reached; everything when no walk is on. */
   view?: StageView;
+  /** The run's method, for what its per-token numbers mean. */
+  method?: MethodId;
 }
 
 const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
@@ -87,7 +97,7 @@ function rowsCaption(runLabel: string, iteration: number, view: StageView, again
 }
 
 /** The table of samples. */
-export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW }: SampleInspectorProps) {
+export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW, method = 'ppo' }: SampleInspectorProps) {
   const against = samples?.[0]?.against;
   const shown = view.responses ? samples : undefined;
   const advantages = view.advantages && Boolean(samples?.[0]?.advantage);
@@ -106,7 +116,7 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
           <ShadeKey after={view.after} />
           {advantages && (
             <p className="shade-key" data-testid="advantage-key">
-              Under each token: r, its reward (r_φ at the last token, minus β times the KL penalty at every token), and Â, its GAE advantage (before whitening).
+              {ADVANTAGE_KEY[method] ?? 'Under each token: r, its reward, and Â, its advantage.'}
             </p>
           )}
           <div className="inspector-scroll">
