@@ -18,37 +18,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DpoHyper } from '../config';
 import { PopulationAdam } from '../math/adam';
-import { sequenceLogProb } from '../math/logprobs';
 import { logRatioMargin, preferenceLoss, rankAccuracy, rewardMargin, type PreferenceLossKind } from '../math/preference_losses';
-import type { SeqNet } from '../models/seq_net';
-import { streams } from '../population';
-import { pairMinibatch } from '../preparation/feedback';
 import type { Metrics } from '../types';
-import { perMember, policyStats, UpdateMeans, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
+import { perMember, type Method, type MethodContext, type MethodOutput } from './method';
+import { OFFLINE_STAGES, offlineIteration, type PairObjective } from './offline_pairs';
 
-export const DPO_STAGES = ['batch', 'update', 'measure'] as const;
-
-/**
- * log π(y|x) [P, B] of both responses of each pair under `params` (default: the policy's own),
- * in one forward pass over [y_a; y_b]: summed over tokens, or averaged for IPO (TRL's
- * per-token normalisation).
- */
-export function pairLogProbs(
-  policy: SeqNet,
-  prompts: tf.Tensor,
-  a: tf.Tensor,
-  b: tf.Tensor,
-  kind: PreferenceLossKind,
-  params?: readonly tf.Tensor[],
-): [tf.Tensor, tf.Tensor] {
-  return tf.tidy(() => {
-    const [, B, T] = a.shape;
-    const both = sequenceLogProb(policy, tf.concat([prompts, prompts], 1), tf.concat([a, b], 1), params);
-    const logp = kind === 'ipo' ? tf.div(both, T) : both;
-    const [la, lb] = tf.split(logp, [B, B], 1);
-    return [la, lb] as [tf.Tensor, tf.Tensor];
-  });
-}
+export const DPO_STAGES = OFFLINE_STAGES;
 
 /** The metric name of the loss: `loss/dpo` or `loss/ipo`. */
 export const lossName = (kind: PreferenceLossKind): string => (kind === 'ipo' ? 'loss/ipo' : 'loss/dpo');
@@ -96,46 +71,21 @@ export function disposeDpoState(state: DpoState): void {
   state.beta.dispose();
 }
 
+/** DPO's or IPO's objective for the shared offline loop. */
+export function dpoObjective(hp: DpoHyper, state: DpoState): PairObjective {
+  return {
+    id: 'dpo',
+    average: hp.loss === 'ipo',
+    usesReference: true,
+    loss: (logp, ref) => preferenceObjective(hp.loss, state.beta, logp.chosen, ref!.chosen, logp.rejected, ref!.rejected),
+  };
+}
+
 /** One DPO/IPO iteration: `hp.steps` Adam steps, each on a fresh minibatch of the training pairs. */
-export function dpoIteration(
-  ctx: MethodContext,
-  state: DpoState,
-  hp: DpoHyper,
-  iteration: number,
-  mark: (stage: (typeof DPO_STAGES)[number]) => void = () => {},
-): MethodOutput {
-  const { pop, policy, reference } = ctx;
-  const { train } = ctx.feedback;
-  const nTrain = train.prompts.shape[1] as number;
-  const mb = Math.min(hp.batchSize, nTrain);
-
-  // batch: the step's minibatches of labelled pairs (y_w, y_l), one seeded draw per member.
-  const rngs = streams(pop, `dpo/${iteration}`);
-  const batches = Array.from({ length: hp.steps }, () => pairMinibatch(rngs, train, mb));
-  mark('batch');
-
-  // update: Adam on the DPO/IPO loss; metrics are those of each step's pre-update pass, averaged.
-  const updates = new UpdateMeans();
-  for (const [i, { prompts, chosen, rejected }] of batches.entries()) {
-    // π_ref is frozen: its log-probabilities stay outside the gradient tape.
-    const [refChosen, refRejected] = pairLogProbs(policy, prompts, chosen, rejected, hp.loss, reference);
-    updates.add(
-      state.optimizer.step(() => {
-        const [logpChosen, logpRejected] = pairLogProbs(policy, prompts, chosen, rejected, hp.loss);
-        return preferenceObjective(hp.loss, state.beta, logpChosen, refChosen, logpRejected, refRejected);
-      }),
-    );
-    // The first minibatch goes out with the output, for the stage walk's pairs view.
-    tf.dispose(i === 0 ? [refChosen, refRejected] : [prompts, chosen, rejected, refChosen, refRejected]);
-  }
-  const metrics: Record<string, tf.Tensor> = { 'dpo/beta': tf.clone(state.beta), ...updates.means() };
-  mark('update');
-
-  // measure: a fresh batch from the updated policy, for policy statistics and gold reward.
-  const { prompts, tokens } = samplePolicy(ctx, streams(pop, `dpo/${iteration}/measure`), hp.batchSize);
-  Object.assign(metrics, policyStats(ctx, prompts, tokens));
-  mark('measure');
-  return { metrics, prompts, tokens, pairs: batches[0] };
+export function dpoIteration(ctx: MethodContext, state: DpoState, hp: DpoHyper, iteration: number, mark?: (stage: (typeof DPO_STAGES)[number]) => void): MethodOutput {
+  const out = offlineIteration(ctx, state.optimizer, dpoObjective(hp, state), hp, iteration, mark);
+  out.metrics['dpo/beta'] = tf.clone(state.beta);
+  return out;
 }
 
 const f = (x: number | undefined, digits = 3): string => (x === undefined ? '–' : x.toFixed(digits));

@@ -29,7 +29,8 @@ import { PopulationAdam } from '../math/adam';
 import { drawPrompts, sampleResponses, streams } from '../population';
 import { labelPairs } from '../tasks/annotators';
 import type { Metrics } from '../types';
-import { narrateMeasure, narrateUpdate, pairLogProbs, preferenceObjective } from './dpo';
+import { narrateMeasure, narrateUpdate, preferenceObjective } from './dpo';
+import { pairLogProbs } from './offline_pairs';
 import { perMember, policyStats, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const ONLINE_DPO_STAGES = ['sample', 'judge', 'update', 'measure'] as const;
@@ -99,9 +100,9 @@ export function onlineDpoIteration(
   mark('judge');
 
   // update: one Adam step on L_DPO (+ α·Σ log π_θ(ỹ) for XPO).
-  const [ref1, ref2] = pairLogProbs(policy, prompts, first, second, hp.loss, reference);
+  const [ref1, ref2] = pairLogProbs(policy, prompts, first, second, hp.loss === 'ipo', reference);
   const parts = state.optimizer.step(() => {
-    const [logp1, logp2] = pairLogProbs(policy, prompts, first, second, hp.loss);
+    const [logp1, logp2] = pairLogProbs(policy, prompts, first, second, hp.loss === 'ipo');
     // TRL's torch.where(chosen_mask, ·, ·) as a mix with the 0/1 label w.
     const pick = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(firstWins, a), tf.mul(tf.sub(1, firstWins), b));
     const objective = preferenceObjective(hp.loss, state.beta, pick(logp1, logp2), pick(ref1, ref2), pick(logp2, logp1), pick(ref2, ref1));
