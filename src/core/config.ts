@@ -179,6 +179,34 @@ export const DpoConfig = z
   })
   .strict();
 
+/** The offline loop's shared fields: minibatches of the farm's pairs, Adam steps per iteration. */
+const offlineFields = {
+  batchSize: batch(64, 'Comparisons per minibatch.'),
+  steps: z.number().int().min(1).max(64).default(4).describe('Adam steps per iteration, each on a fresh minibatch of the farm’s training pairs.'),
+  lr: lr(0.01),
+};
+
+/** SimPO (Meng et al. 2024): reference-free, length-normalised, with a target margin γ; ALGORITHMS.md §8. */
+export const SimpoConfig = z
+  .object({
+    id: z.literal('simpo'),
+    beta: coefficient(100).default(2).describe('β: scale of the implicit reward β/|y|·log π_θ(y|x) (the paper tunes 2–2.5). Not a KL coefficient: nothing ties SimPO to π_ref.'),
+    margin: z.number().min(0).max(100).default(1).describe('γ: target reward margin (the paper tunes γ/β ≈ 0.5, so γ = 1 at β = 2; TRL’s simpo_gamma defaults to 0.5).'),
+    ...offlineFields,
+  })
+  .strict();
+
+/** KTO (Ethayarajh et al. 2024; TRL kto_trainer): unpaired desirable and undesirable examples; ALGORITHMS.md §8. */
+export const KtoConfig = z
+  .object({
+    id: z.literal('kto'),
+    beta: coefficient(100).default(0.1).describe('β: sharpness of the value function around the reference point z_0 (TRL default 0.1).'),
+    desirableWeight: z.number().min(0).max(10).default(1).describe('λ_D: weight of the desirable examples (the comparisons’ winners); keep λ_D·n_D / λ_U·n_U in [1, 4/3] (TRL default 1).'),
+    undesirableWeight: z.number().min(0).max(10).default(1).describe('λ_U: weight of the undesirable examples (the comparisons’ losers) (TRL default 1).'),
+    ...offlineFields,
+  })
+  .strict();
+
 /** Online DPO (Guo et al. 2024; TRL): pairs sampled from the current policy, labelled, then the DPO loss. */
 export const OnlineDpoConfig = z
   .object({
@@ -301,6 +329,8 @@ export const MethodConfig = z.discriminatedUnion('id', [
   DpoConfig,
   OnlineDpoConfig,
   XpoConfig,
+  SimpoConfig,
+  KtoConfig,
   CohConfig,
   NashMdConfig,
   RlooConfig,
@@ -321,6 +351,7 @@ export function methodBeta(method: MethodConfig): number | null {
     case 'xpo':
     case 'rloo':
     case 'grpo':
+    case 'kto':
       return method.beta;
     case 'nash_md':
       return method.tau;
@@ -374,6 +405,8 @@ export type DpoHyper = z.infer<typeof DpoConfig>;
 export type OnlineDpoHyper = z.infer<typeof OnlineDpoConfig>;
 export type XpoHyper = z.infer<typeof XpoConfig>;
 export type CohHyper = z.infer<typeof CohConfig>;
+export type SimpoHyper = z.infer<typeof SimpoConfig>;
+export type KtoHyper = z.infer<typeof KtoConfig>;
 export type NashMdHyper = z.infer<typeof NashMdConfig>;
 export type RlooHyper = z.infer<typeof RlooConfig>;
 export type GrpoHyper = z.infer<typeof GrpoConfig>;

@@ -9,7 +9,7 @@ import { createMethod, type Method } from './algos';
 import { disposeOutput } from './algos/method';
 import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
-import { methodStages } from './method_info';
+import { METHOD_INFO, methodStages } from './method_info';
 import { regularizedNash } from './eval/nash';
 import { optimalPolicy } from './eval/optimum';
 import { firstRows, logProbsUnder, MAX_SAMPLES, policyBars, readSamples, sampleTensors, type PolicyBars, type SampleExtras } from './eval/samples';
@@ -145,7 +145,9 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
         const [, nx, N] = barsTable.shape;
         const table = data.get('bars');
         const logPi = pop.members.map((_, p) => Array.from({ length: nx }, (_, x) => Array.from(table.subarray((p * nx + x) * N, (p * nx + x + 1) * N))));
-        bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, betas, nashTargets(t.evaluator));
+        // π*_β is the target only of methods whose optimum it is; the others' bars show no target.
+        const targetBetas = METHOD_INFO[config.method.id].onFrontier ? betas : betas.map(() => 0);
+        bars = policyBars(task, logPi, t.evaluator.tables.reference, t.evaluator.tables.proxy, targetBetas, nashTargets(t.evaluator));
       }
       const stages: StageReport[] = marks.slice(1).map((mark, i) => ({ name: mark.name, ms: mark.at - marks[i].at, narration: mark.name === 'readback' ? 'Metrics copied from the device in one readback.' : method!.narrate(mark.name, latest) }));
       return { iteration: next, members: latest, stages, readbacks: 1, samples, ...(pairs ? { pairs } : {}), ...(bars ? { bars } : {}) };

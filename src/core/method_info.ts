@@ -12,6 +12,11 @@ export interface MethodInfo {
   summary: string;
   /** The stages of one iteration, in order. */
   stages: readonly string[];
+  /**
+   * The method's population optimum at its β is π*_β ∝ π_ref·exp(r/β), a point of the KL–reward
+   * frontier: the plane rings it and the policy bars show it as the target.
+   */
+  onFrontier?: boolean;
   /** A "try this" that replaces the task's (which speaks of β) for methods without a KL coefficient β, or with τ instead. */
   tryThis?: string;
   /**
@@ -26,21 +31,36 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     title: 'PPO-RLHF',
     summary: 'Samples from the policy, scores with the reward model minus a per-token KL penalty, and takes clipped policy-gradient steps (InstructGPT, AlpacaFarm).',
     stages: ['sample', 'score', 'advantages', 'update'],
+    onFrontier: true,
   },
   dpo: {
     title: 'DPO / IPO',
     summary: 'Trains the policy directly on the farm’s labelled pairs, raising log π/π_ref of the chosen response over the rejected one: no reward model, no sampling (Rafailov et al. 2023; IPO: Azar et al. 2023).',
     stages: ['batch', 'update', 'measure'],
+    onFrontier: true,
   },
   online_dpo: {
     title: 'Online DPO',
     summary: 'Samples two responses per prompt from the current policy, lets the reward model or the annotator pool pick the better, and takes a DPO step on that fresh pair (Guo et al. 2024).',
     stages: ['sample', 'judge', 'update', 'measure'],
+    onFrontier: true,
   },
   xpo: {
     title: 'XPO',
     summary: 'Online DPO on the policy’s response against π_ref’s, plus a small bonus for lowering the probability of π_ref’s samples, so the policy explores beyond the reference (Xie et al. 2024).',
     stages: ['sample', 'judge', 'update', 'measure'],
+    onFrontier: true,
+  },
+  simpo: {
+    title: 'SimPO',
+    summary: 'Trains directly on the farm’s labelled pairs like DPO, but its implicit reward is the policy’s own length-normalised log-likelihood with a target margin γ: no reference model, so nothing bounds how far it drifts from π_ref (Meng et al. 2024).',
+    stages: ['batch', 'update', 'measure'],
+    tryThis: 'Watch the KL: with no π_ref in its loss SimPO keeps moving toward a deterministic policy; load DPO on the same pairs to see a KL that levels off.',
+  },
+  kto: {
+    title: 'KTO',
+    summary: 'Learns from unpaired thumbs up and thumbs down — here the comparisons’ winners and losers — raising log π/π_ref of desirable replies and lowering it for undesirable ones around a reference point z_0, the KL on mismatched pairs (Ethayarajh et al. 2024).',
+    stages: ['batch', 'update', 'measure'],
   },
   coh: {
     title: 'Chain of Hindsight',
@@ -60,6 +80,7 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     title: 'RLOO',
     summary: 'Samples k responses per prompt, folds the KL into each one’s reward, and uses the mean reward of the other k − 1 as its baseline: REINFORCE with no value network, heading for the same optimum π*_β as PPO (Ahmadian et al. 2024).',
     stages: ['sample', 'score', 'advantages', 'update'],
+    onFrontier: true,
   },
   grpo: {
     title: 'GRPO',
@@ -153,6 +174,8 @@ const STAGE_ROLES: Record<Exclude<MethodId, 'nash_md'>, StageRoles> = {
   dpo: { drawn: 'measure', paired: 'batch', moved: 'update' },
   online_dpo: { drawn: 'measure', paired: 'judge', moved: 'update' },
   xpo: { drawn: 'measure', paired: 'judge', moved: 'update' },
+  simpo: { drawn: 'measure', paired: 'batch', moved: 'update' },
+  kto: { drawn: 'measure', paired: 'batch', moved: 'update' },
   coh: { drawn: 'sample', paired: 'relabel', moved: 'finetune' },
   rloo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
   grpo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },

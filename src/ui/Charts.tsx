@@ -5,6 +5,7 @@
  * the stored history.
  */
 import { useMemo, useState } from 'react';
+import { METHOD_INFO } from '../core/method_info';
 import type { IterationResult, PolicyBars } from '../core/types';
 import { useLab } from '../state';
 import { smoothRows } from './chartData';
@@ -35,8 +36,6 @@ function SmoothingSlider({ value, onChange }: { value: number; onChange: (v: num
   );
 }
 
-/** Methods whose β is the KL coefficient of the frontier's π*_β = π_ref·exp(r/β)/Z (ALGORITHMS.md §1). */
-const BETA_ON_FRONTIER: ReadonlySet<string> = new Set(['ppo', 'dpo', 'online_dpo', 'xpo', 'rloo']);
 
 const FIRST_ROW: ReadonlySet<string> = new Set(['proxy-reward', 'kl']);
 
@@ -78,7 +77,7 @@ export function Charts() {
       {first.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}
-      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} betaOnFrontier={BETA_ON_FRONTIER.has(method)} />
+      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} betaOnFrontier={METHOD_INFO[method].onFrontier === true} />
       {rest.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}

@@ -36,6 +36,9 @@ const LABELS: Record<string, string> = {
   n: 'n (candidates)',
   k: 'k (responses per prompt)',
   variant: 'Variant',
+  margin: 'γ (target margin)',
+  desirableWeight: 'λ_D (desirable weight)',
+  undesirableWeight: 'λ_U (undesirable weight)',
   fcmMaxRatio: 'r_max (forgetful causal masking)',
 };
 
@@ -132,7 +135,7 @@ function FieldControl({ field, method }: { field: MethodField; method: Method })
  * the choices that change what a method is (DPO or IPO; Nash-MD's update). Learning rates, batch
  * sizes, clipping, GAE and the rest wait behind "Advanced".
  */
-const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'k', 'variant', 'loss', 'update', 'judge']);
+const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'k', 'variant', 'margin', 'loss', 'update', 'judge']);
 
 /** The method fieldset: picker, one-sentence summary, the basic fields, then the advanced ones folded away. */
 export function MethodPanel({ config }: { config: Config }) {

@@ -11,8 +11,10 @@ import { createDpo } from './dpo';
 import { createNashMd } from './nash_md';
 import { createOnlineDpo } from './online_dpo';
 import { createGrpo } from './grpo';
+import { createKto } from './kto';
 import { createPpo } from './ppo';
 import { createRloo } from './rloo';
+import { createSimpo } from './simpo';
 import { createSftOnly } from './sft_only';
 
 /** Binds `hp` to the experiment's context. */
@@ -25,6 +27,10 @@ export function createMethod(ctx: MethodContext, hp: MethodConfig): Method {
     case 'online_dpo':
     case 'xpo':
       return createOnlineDpo(ctx, hp);
+    case 'simpo':
+      return createSimpo(ctx, hp);
+    case 'kto':
+      return createKto(ctx, hp);
     case 'coh':
       return createCoh(ctx, hp);
     case 'nash_md':

@@ -6,6 +6,7 @@
  * chosen and rejected responses.
  *
  * Stages: batch → update → measure. All tensors are [P, ...].
+ * DPO/IPO: dpo.ts; SimPO: simpo.ts; KTO: kto.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { PairBatch } from '../eval/pairs';
@@ -48,10 +49,16 @@ export interface PairObjective {
   /** Whether the loss reads π_ref (SimPO does not). */
   usesReference: boolean;
   /**
-   * The scalar to minimise (the sum over members of each member's mean) and per-member [P]
-   * metrics, from log π_θ (in the gradient tape) and log π_ref (outside it; null when unused).
+   * Quantities the loss reads but must not differentiate (KTO's reference point z_0), computed
+   * outside the gradient tape from the minibatch; freed after the step.
    */
-  loss(logp: PairLogProbs, ref: PairLogProbs | null, batch: PairBatch): { loss: tf.Tensor; metrics: Record<string, tf.Tensor> };
+  detached?(batch: PairBatch): Record<string, tf.Tensor>;
+  /**
+   * The scalar to minimise (the sum over members of each member's mean) and per-member [P]
+   * metrics, from log π_θ (in the gradient tape), log π_ref (outside it; null when unused) and
+   * what `detached` computed.
+   */
+  loss(logp: PairLogProbs, ref: PairLogProbs | null, detached: Record<string, tf.Tensor>): { loss: tf.Tensor; metrics: Record<string, tf.Tensor> };
 }
 
 export interface OfflineHyper {
@@ -90,14 +97,15 @@ export function offlineIteration(
     // π_ref is frozen: its log-probabilities stay outside the gradient tape.
     const refs = spec.usesReference ? pairLogProbs(policy, prompts, chosen, rejected, spec.average, reference) : null;
     const ref = refs ? { chosen: refs[0], rejected: refs[1] } : null;
+    const detached = spec.detached?.(batch) ?? {};
     updates.add(
       optimizer.step(() => {
         const [logpChosen, logpRejected] = pairLogProbs(policy, prompts, chosen, rejected, spec.average);
-        return spec.loss({ chosen: logpChosen, rejected: logpRejected }, ref, batch);
+        return spec.loss({ chosen: logpChosen, rejected: logpRejected }, ref, detached);
       }),
     );
     // The first minibatch goes out with the output, for the stage walk's pairs view.
-    tf.dispose([...(refs ?? []), ...(i === 0 ? [] : [prompts, chosen, rejected])]);
+    tf.dispose([...(refs ?? []), ...Object.values(detached), ...(i === 0 ? [] : [prompts, chosen, rejected])]);
   }
   const metrics: Record<string, tf.Tensor> = updates.means();
   mark('update');

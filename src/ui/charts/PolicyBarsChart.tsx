@@ -97,7 +97,7 @@ export function PolicyBarsChart({ bars, before = null, afterUpdate = true, itera
           ? ' and π*_τ, the τ-regularised Nash equilibrium of the gold preference that Nash-MD converges to (a mixture when preferences cycle)'
           : hasOptimum
             ? ' and the exact optimum π*_β ∝ π_ref·exp(r_φ/β) at this run’s β'
-            : ' (this method has no β, so no π*_β)'
+            : ' (π*_β is not where this method heads, so no target is drawn)'
       }.`
     : 'The policy’s probability of each response, beside π_ref and π*_β, after the first step.';
 

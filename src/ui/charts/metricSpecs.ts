@@ -49,6 +49,8 @@ const PROXY_CAPTION: Record<MethodId, string> = {
   dpo: 'Mean reward-model score r_φ of the policy’s samples. DPO never queries r_φ: it fits the labelled pairs directly, so this is the reward model’s opinion of the result.',
   online_dpo: 'Mean reward-model score r_φ of the policy’s samples; online DPO labels fresh pairs of its own samples (by r_φ or the annotator pool) and fits them.',
   xpo: 'Mean reward-model score r_φ of the policy’s samples; XPO labels fresh pairs like online DPO and adds an exploration bonus.',
+  simpo: 'Mean reward-model score r_φ of the policy’s samples. SimPO never sees r_φ: it raises the policy’s own length-normalised log-likelihood of the farm’s winners.',
+  kto: 'Mean reward-model score r_φ of the policy’s samples. KTO never sees r_φ: it learns from the farm’s winners and losers as unpaired desirable and undesirable replies.',
   coh: 'Mean reward-model score r_φ of the policy’s samples. Chain of Hindsight never maximises r_φ: it learns from pairs written out with “good”/“bad” feedback.',
   nash_md: 'Mean reward-model score r_φ of the policy’s samples. Nash-MD plays against a preference model, not a reward: this is only the reward model’s view of its policy.',
   rloo: 'Mean reward-model score r_φ of the sampled responses: what RLOO maximises, minus β·KL folded into each reward.',
