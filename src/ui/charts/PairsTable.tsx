@@ -19,6 +19,15 @@ const SOURCE: Partial<Record<MethodId, string>> = {
   online_dpo: 'pairs this iteration sampled from π_θ and had judged',
   xpo: 'pairs of a response of π_θ and one of π_ref that this iteration had judged',
   coh: 'the first pairs of this iteration’s minibatch, relabelled as “x <good> y_w” and “x <bad> y_l” (the numbers are the policy’s, given <good>)',
+  simpo: 'the first pairs of this iteration’s minibatch, drawn from the farm’s labelled comparisons',
+  kto: 'the first comparisons of this iteration’s minibatch, each split into a desirable reply y_w and an undesirable one y_l, used unpaired',
+};
+
+/** What the update does to h, where it is not simply the margin it raises. */
+const MOVES: Partial<Record<MethodId, string>> = {
+  simpo: 'SimPO itself raises β/|y|·(log π(y_w) − log π(y_l)) with no π_ref; h is shown to compare',
+  kto: 'KTO raises log π/π_ref(y_w) and lowers log π/π_ref(y_l) each on its own, around the reference point z_0',
+  coh: 'Chain of Hindsight raises log π(y_w | x, good) by maximum likelihood; h is shown to compare',
 };
 
 /** Three decimals, without a "−0.000" for a tiny negative. */
@@ -34,7 +43,7 @@ export function PairsTable({ pairs, method, iteration, compare }: PairsTableProp
         Labelled pairs
       </h3>
       <p className="chart-caption">
-        {`Iteration ${iteration}: ${source}. y_w is the chosen response, y_l the rejected one; h = log π/π_ref(y_w) − log π/π_ref(y_l), summed over tokens, is the margin the update raises${
+        {`Iteration ${iteration}: ${source}. y_w is the chosen response, y_l the rejected one; h = log π/π_ref(y_w) − log π/π_ref(y_l), summed over tokens${MOVES[method] ? ` (${MOVES[method]})` : ', is the margin the update raises'}${
           compare ? ' — before → after this iteration’s update.' : ' (before the update; press Next stage to see it move).'
         }`}
       </p>
