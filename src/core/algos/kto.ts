@@ -85,7 +85,7 @@ function narrate(stage: string, m: Metrics, hp: KtoHyper, nTrain: number): strin
     case 'batch':
       return `Drew ${hp.steps} minibatches of ${mb} comparisons and split each into ${mb} desirable replies (the winners) and ${mb} undesirable ones (the losers), unpaired.`;
     case 'update':
-      return `${hp.steps} Adam steps on the KTO loss: loss ${f(m['loss/kto'])}; log π/π_ref of desirable replies ${f(m['kto/desirable_logratio'])}, of undesirable ones ${f(m['kto/undesirable_logratio'])}, around the reference point z_0 = ${f(m['kto/z0'], 4)} (the KL measured on mismatched prompt–reply pairs).`;
+      return `${hp.steps} Adam steps on the KTO loss: loss ${f(m['loss/kto'])}; log π/π_ref of desirable replies ${f(m['kto/desirable_logratio'])}, of undesirable ones ${f(m['kto/undesirable_logratio'])}, around the reference point z_0 = ${f(m['kto/z0'], 4)} (the KL measured on mismatched pairs of prompts and replies).`;
     case 'measure':
       return narrateMeasure(hp.batchSize, m);
     default:
