@@ -5,6 +5,8 @@
  * versions forward so that links shared today keep working after the schema grows.
  */
 import { z } from 'zod';
+import { taskFor } from './tasks';
+import { responseCount } from './tasks/task';
 
 export const CONFIG_VERSION = 1;
 
@@ -102,6 +104,9 @@ export const SftConfig = z
   })
   .strict();
 
+/** Most labels of your own a config carries (they travel in the share link). */
+export const MAX_YOUR_LABELS = 2000;
+
 export const FeedbackConfig = z
   .object({
     comparisons: z
@@ -117,6 +122,19 @@ export const FeedbackConfig = z
       .max(1)
       .default(0.5)
       .describe('Probability a training label is replaced by a coin toss (AlpacaFarm: 0.5, i.e. 25% flipped).'),
+    yours: z
+      .object({
+        labels: z
+          .array(z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0), z.union([z.literal(0), z.literal(1)])]))
+          .min(1)
+          .max(MAX_YOUR_LABELS)
+          .describe('Your labels, each [prompt, first reply, second reply, 1 if the first is better else 0]; a reply is its index among all of the task’s replies.'),
+        use: z.enum(['alone', 'mixed']).default('mixed').describe('alone: the judges and the offline methods learn from your labels only; mixed: from yours and the simulated pool’s.'),
+      })
+      .strict()
+      .nullable()
+      .default(null)
+      .describe('Comparisons you labelled yourself in the lab (or in a file for the CLI).'),
   })
   .strict();
 
@@ -393,9 +411,19 @@ export const ExperimentConfig = z
       ctx.addIssue({
         code: 'custom',
         path: ['sweep'],
-        message: `a β sweep needs a method with a KL coefficient (PPO, DPO, IPO, online DPO, XPO, Nash-MD); ${config.method.id} has none: sweep seeds instead`,
+        message: `a β sweep needs a method with a KL coefficient (PPO, DPO, IPO, online DPO, XPO, KTO, RLOO, GRPO, Nash-MD); ${config.method.id} has none: sweep seeds instead`,
       });
     }
+    const labels = config.feedback.yours?.labels ?? [];
+    if (labels.length === 0) return;
+    const task = taskFor(config.task);
+    const replies = responseCount(task);
+    // The first bad label only: a mangled file or link should get one clear sentence.
+    const bad = labels.findIndex(([x, a, b]) => x >= task.prompts.length || a >= replies || b >= replies || a === b);
+    if (bad < 0) return;
+    const [x, a, b] = labels[bad];
+    const why = x >= task.prompts.length ? `prompt ${x} is not one of the task’s ${task.prompts.length}` : a === b ? 'it compares a reply with itself' : `reply ${Math.max(a, b)} is not one of the task’s ${replies}`;
+    ctx.addIssue({ code: 'custom', path: ['feedback', 'yours', 'labels', bad], message: `label ${bad + 1}: ${why}` });
   });
 
 export type Config = z.infer<typeof ExperimentConfig>;

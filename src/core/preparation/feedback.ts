@@ -1,6 +1,7 @@
 /**
  * The preparation's preference data: pairs of responses drawn from π_ref, labelled by the
- * simulated annotator pool (AlpacaFarm §3), split into training and held-out sets.
+ * simulated annotator pool (AlpacaFarm §3), and your own labels (alone or before the pool's),
+ * split into training and held-out sets.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeqNet } from '../models/seq_net';
@@ -8,6 +9,7 @@ import { drawMinibatch, drawPrompts, sampleResponses, streams, takeRows, type Po
 import type { Rng } from '../rng';
 import { labelPairs, type Comparison } from '../tasks/annotators';
 import { goldPrefers } from '../tasks/task';
+import { yourComparisons, type YourLabel } from '../your_labels';
 
 /** Labelled pairs as tensors: the labelled winner and loser per member, [P, n, ...]. */
 export interface PairTensors {
@@ -27,6 +29,17 @@ export interface Feedback {
 
 /** Draws `n` pairs per member from π_ref and labels them (one readback). */
 export async function collectFeedback(pop: Population, policy: SeqNet, reference: readonly tf.Tensor[]): Promise<Feedback> {
+  const { yours } = pop.config.feedback;
+  const mine = yours ? yourComparisons(pop.task, yours.labels as YourLabel[]) : [];
+  // Alone: your labels are the farm, for every member. Mixed: yours first, so they all land in
+  // the training split, then the pool's (the held-out split comes from the end).
+  if (yours?.use === 'alone') return feedbackFrom(pop, pop.members.map(() => mine));
+  const pool = await poolFeedback(pop, policy, reference);
+  return feedbackFrom(pop, pool.map((list) => [...mine, ...list]));
+}
+
+/** The simulated pool's comparisons per member: pairs drawn from π_ref, labelled (one readback). */
+async function poolFeedback(pop: Population, policy: SeqNet, reference: readonly tf.Tensor[]): Promise<Comparison[][]> {
   const { comparisons: n, labelNoise } = pop.config.feedback;
   const { T } = pop.shape;
   const rngs = streams(pop, 'rm/pairs');
@@ -36,12 +49,11 @@ export async function collectFeedback(pop: Population, policy: SeqNet, reference
   const [xs, ys] = await Promise.all([prompts.data(), tokens.data()]);
   tf.dispose([prompts, promptsTwice, tokens]);
   const labelRngs = streams(pop, 'rm/labels');
-  const comparisons = pop.members.map((_, p) => {
+  return pop.members.map((_, p) => {
     const at = (j: number) => Array.from(ys.subarray((p * 2 * n + j) * T, (p * 2 * n + j + 1) * T));
     const pairs = Array.from({ length: n }, (_, i) => ({ x: xs[p * n + i], first: at(i), second: at(n + i) }));
     return labelPairs(pop.task, pairs, labelNoise, labelRngs[p]);
   });
-  return feedbackFrom(pop, comparisons);
 }
 
 /** The feedback of labelled comparisons (per member): the training and held-out splits as tensors. */

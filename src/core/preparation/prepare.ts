@@ -4,6 +4,7 @@
  * the pairwise preference model → exact evaluation, frontier and Nash equilibrium where
  * the task allows.
  */
+import { YOU } from '../your_labels';
 import * as tf from '@tensorflow/tfjs-core';
 import { checkpoint } from '../cancel';
 import { collectFeedback, disposeFeedback, type Feedback } from './feedback';
@@ -121,7 +122,7 @@ export function disposePrepared(p: Prepared): void {
 }
 
 function view(pop: Population, c: { x: number; first: number[]; second: number[]; annotator: number; firstWins: boolean; coinToss: boolean }): ComparisonView {
-  const a = pop.task.annotators[c.annotator];
+  const a = c.annotator === YOU ? { name: 'you', bias: 'your own judgement, labelled in the lab' } : pop.task.annotators[c.annotator];
   return {
     prompt: pop.task.prompts[c.x],
     first: pop.task.render(c.first),
