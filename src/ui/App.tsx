@@ -8,6 +8,7 @@ import { ConfigPanel } from './ConfigPanel';
 import { ErrorAlert } from './ErrorAlert';
 import { Glossary } from './Glossary';
 import { JudgesPanel } from './JudgesPanel';
+import { Labeller } from './Labeller';
 import { RunControls } from './RunControls';
 import { ScenarioPicker } from './ScenarioPicker';
 import { ComparePanel } from './ComparePanel';
@@ -51,6 +52,7 @@ export function App() {
         <RunControls />
         <Charts />
         {embed.shows('feedback') && <JudgesPanel />}
+        {embed.shows('feedback') && <Labeller />}
         {embed.shows('compare') && <ComparePanel />}
         {embed.shows('history') && <HistoryPanel />}
       </main>
