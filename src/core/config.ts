@@ -416,6 +416,10 @@ export const ExperimentConfig = z
     }
     const labels = config.feedback.yours?.labels ?? [];
     if (labels.length === 0) return;
+    if (config.feedback.yours?.use === 'alone' && labels.length < 2) {
+      ctx.addIssue({ code: 'custom', path: ['feedback', 'yours', 'labels'], message: 'label at least 2 comparisons to train on your labels alone: one is held out to measure the reward model' });
+      return;
+    }
     const task = taskFor(config.task);
     const replies = responseCount(task);
     // The first bad label only: a mangled file or link should get one clear sentence.

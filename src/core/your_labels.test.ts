@@ -43,6 +43,7 @@ describe('your labels', () => {
     expect(() => parseConfig(config([[7, 1, 2, 1]]))).toThrow(/label 1: prompt 7 is not one of the task’s 3/);
     expect(() => parseConfig(config([[0, 2, 2, 1]]))).toThrow(/label 1: it compares a reply with itself/);
     expect(() => parseConfig(config([[0, 1, 2, 2]]))).toThrow(ConfigError);
+    expect(() => parseConfig({ feedback: { yours: { labels: [[0, 1, 2, 1]], use: 'alone' } } })).toThrow(/label at least 2 comparisons to train on your labels alone/);
     expect(parseConfig(config([[0, 1, 2, 1]])).feedback.yours).toEqual({ labels: [[0, 1, 2, 1]], use: 'mixed' });
   });
 
