@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type Config } from '../config';
 import { createMethod } from '.';
 import { totalVariation } from '../eval/optimum';
-import { handPreparation } from '../testing';
+import { scenarioById } from '../scenarios';
+import { handPreparation, runExperiment } from '../testing';
 import { ktoLoss } from './kto';
 import { disposeOutput, type MethodContext } from './method';
 import { simpoLoss } from './simpo';
@@ -136,5 +137,14 @@ describe('KTO on a table policy', () => {
     // only far out, so the undesirable pushes drive the rest down hard, the most rejected furthest.
     expect(Math.min(logRatio[0], logRatio[1])).toBeGreaterThan(0.5);
     for (let y = 2; y < 6; y++) expect(logRatio[y], `reply ${y}`).toBeLessThan(Math.min(0, logRatio[y - 1]));
+  });
+});
+
+describe('the KTO scenario', () => {
+  it('“thumbs up and thumbs down”: beats π_ref on the gold preference within its 30 iterations, on the DPO scenario’s farm', async () => {
+    const { config } = scenarioById('kto-unpaired')!;
+    expect(config.feedback).toEqual(scenarioById('dpo-offline')!.config.feedback);
+    const results = await runExperiment(config);
+    expect(results.at(-1)!.members[0]['winrate/vs_ref_gold']).toBeGreaterThan(0.6);
   });
 });
