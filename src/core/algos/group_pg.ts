@@ -21,7 +21,7 @@ import { ppoPolicyLoss } from '../math/losses';
 import { positionMask } from '../models/sample';
 import { drawPrompts, sampleResponses, streams } from '../population';
 import type { Metrics } from '../types';
-import { perMember, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
+import { perMember, rolloutLogProbs, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const GROUP_PG_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
 
@@ -92,7 +92,7 @@ export function disposeGroupState(state: GroupState): void {
 
 /** One iteration: B prompts per member, k responses each (response j of prompt b at column b·k + j). */
 export function groupIteration(ctx: MethodContext, state: GroupState, spec: GroupSpec, hp: GroupHyper, iteration: number, mark: (stage: string) => void = () => {}): MethodOutput {
-  const { pop, policy, reference, reward } = ctx;
+  const { pop, policy, reward } = ctx;
   const { P } = pop;
   const { T } = pop.shape;
   const { k, batchSize: B } = hp;
@@ -108,10 +108,7 @@ export function groupIteration(ctx: MethodContext, state: GroupState, spec: Grou
   const inputs = policy.encode(prompts, tokens);
   const rollout = tf.tidy(() => {
     // score: log π_old and log π_ref per token, r_φ(x, y), and the reward the estimator sees.
-    const logits = policy.applyEncoded(inputs);
-    const logitsRef = policy.applyEncoded(inputs, reference);
-    const logpOld = tokenLogProbs(logits, tokens);
-    const logpRef = tokenLogProbs(logitsRef, tokens);
+    const { logits, logitsRef, logpOld, logpRef } = rolloutLogProbs(ctx, inputs, tokens);
     const score = reward.apply(prompts, tokens); // [P, B·k]
     const betaB = tf.reshape(state.beta, [P, 1]);
     const seqKl = tf.sum(klK1(logpOld, logpRef), 2); // Σ_t log(π_old/π_ref), [P, B·k]

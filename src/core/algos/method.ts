@@ -110,6 +110,17 @@ export class UpdateMeans {
 /** Mean over everything but the leading population axis: [P, ...] → [P]. */
 export const perMember = (x: tf.Tensor): tf.Tensor => tf.tidy(() => tf.mean(tf.reshape(x, [x.shape[0], -1]), 1));
 
+/**
+ * A rollout's logits and per-token log-probabilities under π_old (the policy now) and π_ref,
+ * from one encoding of (prompts, tokens): what PPO and the group methods score before their
+ * updates. Call inside the caller's tidy.
+ */
+export function rolloutLogProbs(ctx: MethodContext, inputs: tf.Tensor, tokens: tf.Tensor): { logits: tf.Tensor; logitsRef: tf.Tensor; logpOld: tf.Tensor; logpRef: tf.Tensor } {
+  const logits = ctx.policy.applyEncoded(inputs);
+  const logitsRef = ctx.policy.applyEncoded(inputs, ctx.reference);
+  return { logits, logitsRef, logpOld: tokenLogProbs(logits, tokens), logpRef: tokenLogProbs(logitsRef, tokens) };
+}
+
 /** B prompts and responses per member from the policy (or, with `params`, from those parameters). */
 export function samplePolicy(
   ctx: MethodContext,

@@ -22,7 +22,7 @@ import { positionMask } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
 import { narrate } from '../narration';
 import { createNet, epochRows, streams, takeRows } from '../population';
-import { perMember, samplePolicy, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
+import { perMember, rolloutLogProbs, samplePolicy, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const PPO_STAGES = ['sample', 'score', 'advantages', 'update'] as const;
 
@@ -54,7 +54,7 @@ export function ppoIteration(
   iteration: number,
   mark: (stage: (typeof PPO_STAGES)[number]) => void = () => {},
 ): MethodOutput {
-  const { pop, policy, reference, reward } = ctx;
+  const { pop, policy, reward } = ctx;
   const { P } = pop;
   const { T } = pop.shape;
   const rngs = streams(pop, `ppo/${iteration}`);
@@ -67,10 +67,7 @@ export function ppoIteration(
   const inputs = policy.encode(prompts, tokens);
   const rollout = tf.tidy(() => {
     // score: log-probabilities under π_old and π_ref, values, and r_φ(x, y).
-    const logits = policy.applyEncoded(inputs);
-    const logitsRef = policy.applyEncoded(inputs, reference);
-    const logpOld = tokenLogProbs(logits, tokens);
-    const logpRef = tokenLogProbs(logitsRef, tokens);
+    const { logits, logitsRef, logpOld, logpRef } = rolloutLogProbs(ctx, inputs, tokens);
     const valuesOld = tf.squeeze(state.value.applyEncoded(inputs), [3]);
     const score = reward.apply(prompts, tokens);
     mark('score');
