@@ -33,7 +33,8 @@ test('label comparisons with ← → ↓, see agreement with gold and the annota
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(counter(page)).toHaveText('Iteration 1 / 8', { timeout: 150_000 });
   const judges = page.getByRole('region', { name: /Feedback and judges/ });
-  await expect(judges.getByRole('table').last()).toContainText('you');
+  await judges.getByText(/labelled comparisons \(sample\)/).click();
+  await expect(judges.locator('table.comparisons')).toContainText('you');
 
   // The link reopens the run with its labels.
   await page.reload();
