@@ -43,6 +43,25 @@ describe('npm run lab', () => {
     expect(stderr.some((l) => l.startsWith('prepare sft'))).toBe(true);
   });
 
+  it('writes the farm’s comparisons, your labels first, as CSV or JSON lines', () => {
+    const config = { ...tinyConfig(1), feedback: { comparisons: 16, yours: { labels: [[0, 1, 2, 0]] } } };
+    const source = file('yours.json', JSON.stringify(config));
+    const csv = lab('comparisons', source);
+    expect(csv.code).toBe(0);
+    const rows = csv.stdout.trim().split('\n');
+    expect(rows[0]).toBe('prompt,chosen,rejected,annotator');
+    // Bandit prompt 0 and replies 2 ≻ 1 (the label says the second is better), labelled by you; commas quoted.
+    expect(rows[1]).toBe('"“Hello, anyone there?”","Thank you for reaching out. I completely understand, and I will look into every detail of this for you right away.",Happy to help! What do you need?,you');
+    expect(rows).toHaveLength(1 + 1 + 16);
+    expect(csv.stderr).toContain('17 comparisons');
+    const out = join(dir, 'pairs.jsonl');
+    expect(lab('comparisons', source, '--format', 'jsonl', '--out', out).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(17);
+    expect(Object.keys(lines[5])).toEqual(['prompt', 'chosen', 'rejected', 'annotator']);
+    expect(lab('comparisons', source, '--format', 'xml').stderr).toEqual(['error: --format must be csv or jsonl, got "xml"']);
+  });
+
   it('runs a share link', () => {
     const { code, stdout } = lab('run', `http://127.0.0.1:5173/#c=${encodeConfig(tinyConfig(1))}`, '--quiet');
     expect(code).toBe(0);

@@ -2,6 +2,7 @@
  * The headless lab: the same core and engine as the browser, in this thread.
  *
  *   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu] [--out result.json] [--quiet] [--allow-large]
+ *   npm run lab -- comparisons <config.json | share link> [--format csv|jsonl] [--out pairs.csv]
  *   npm run lab -- schema
  *
  * stdout is machine-readable: one JSON line per iteration, then one `{"summary": …}` line.
@@ -10,20 +11,26 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { configJsonSchema, ConfigError, cut, parseConfig, type Config } from './core/config';
+import { comparisonRows, toComparisonsCsv, toComparisonsJsonl } from './core/comparisons_file';
 import { estimateCost, overBudget } from './core/cost';
 import { DivergenceError } from './core/divergence';
+import { prepareShared } from './core/preparation/shared';
 import { decodeShare } from './core/share';
-import { quietTfjsLogs } from './engine/backend';
+import { taskFor } from './core/tasks';
+import { quietTfjsLogs, selectBackend } from './engine/backend';
 import { LocalEngine } from './engine/engine';
 import { BACKEND_CHAIN, type BackendChoice, type EngineEvent } from './engine/protocol';
 
 const USAGE = `usage:
   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu|auto] [--out result.json] [--quiet] [--allow-large]
+  npm run lab -- comparisons <config.json | share link> [--format csv|jsonl] [--out pairs.csv]
   npm run lab -- schema
 
-run     trains the experiment; stdout gets one JSON line per iteration, then {"summary": …};
-        an experiment estimated over the lab's memory or compute budget is refused without --allow-large
-schema  prints the JSON schema of a config file`;
+run          trains the experiment; stdout gets one JSON line per iteration, then {"summary": …};
+             an experiment estimated over the lab's memory or compute budget is refused without --allow-large
+comparisons  writes the farm's labelled comparisons (the first run's, yours included):
+             prompt, chosen, rejected, annotator — CSV with a header, or JSON lines
+schema       prints the JSON schema of a config file`;
 
 /** A failure the user can fix: printed as one `error:` line, exit code 1. */
 class UserError extends Error {}
@@ -115,6 +122,27 @@ async function run(source: string, backend: BackendChoice, out: string | undefin
   }
 }
 
+/** The farm's labelled comparisons of the config's first run: SFT and the pool's labels only, no judges trained. */
+async function comparisons(source: string, format: string, out: string | undefined): Promise<void> {
+  if (format !== 'csv' && format !== 'jsonl') throw new UserError(`--format must be csv or jsonl, got "${cut(format, 40)}"`);
+  const config = readConfig(source);
+  const refusal = overBudget(estimateCost(config));
+  if (refusal) throw new UserError(refusal);
+  quietTfjsLogs();
+  await selectBackend('cpu', 'node');
+  // The comparisons depend on SFT and the labels' streams, not on the judges: skip training them.
+  const shared = await prepareShared(parseConfig({ ...config, rewardModel: { ...config.rewardModel, steps: 0 }, preferenceModel: { ...config.preferenceModel, steps: 0 } }));
+  try {
+    const rows = comparisonRows(taskFor(config.task), shared.prepared.feedback.comparisons[0]);
+    const text = format === 'csv' ? toComparisonsCsv(rows) : toComparisonsJsonl(rows);
+    if (out) writeFileSync(out, text);
+    else process.stdout.write(text);
+    note(`${rows.length} comparisons${out ? ` written to ${out}` : ''}`);
+  } finally {
+    shared.dispose();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -126,6 +154,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         quiet: { type: 'boolean', default: false },
         'allow-large': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'csv' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -146,6 +175,10 @@ async function main(argv: string[]): Promise<number> {
     const backend = BACKENDS.find((b) => b === values.backend);
     if (!backend) throw new UserError(`--backend must be one of ${BACKENDS.join(', ')}, got "${cut(values.backend ?? '', 40)}"`);
     await run(rest[0], backend, values.out, values.quiet, values['allow-large']);
+    return 0;
+  }
+  if (command === 'comparisons' && rest.length === 1) {
+    await comparisons(rest[0], values.format, values.out);
     return 0;
   }
   throw new UsageError(command === undefined ? 'missing command' : command === 'run' ? 'run takes exactly one config file or share link' : `unknown command "${command}"`);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
 import type { IterationResult } from '../core/types';
 import { MESSAGE_LIMIT } from '../core/config';
-import { cleanName, csvField, defaultRunName, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
+import { csvField } from '../core/csv';
+import { cleanName, defaultRunName, fileStem, parseRunFile, RunFileError, toMetricsCsv, toRunFile, type SavedRun } from './runFile';
 
 function iteration(n: number, members: Record<string, number>[]): IterationResult {
   return { iteration: n, members, stages: [{ name: 'sample', narration: 'drew 16 replies', ms: 3 }], readbacks: 2 };

@@ -7,6 +7,7 @@
  * the charts. Names are kept as plain strings and only ever rendered as React text.
  */
 import { z } from 'zod';
+import { csvField } from '../core/csv';
 import { ConfigError, cut, MESSAGE_LIMIT, methodBeta, parseConfig, populationOf, type Config } from '../core/config';
 import type { IterationResult } from '../core/types';
 
@@ -169,15 +170,6 @@ export function parseRunFile(text: string, id: string, now: number): SavedRun {
   const created = Date.parse(file.createdAt);
   const createdAt = Number.isFinite(created) ? created : now;
   return { id, name: cleanName(file.name, defaultRunName(config)), createdAt, updatedAt: now, backend: file.backend, config, iterations };
-}
-
-/**
- * A text cell: quoted when it holds a comma, quote or line break (RFC 4180), and prefixed with
- * an apostrophe when a spreadsheet would read it as a formula (OWASP's advice on CSV injection).
- */
-export function csvField(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /**
