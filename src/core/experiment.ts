@@ -96,7 +96,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       const samplePack = sampleTensors(policy, theta, t.reference, t.reward, out.prompts, out.tokens, k, inspectRef ?? undefined);
       inspectRef?.dispose();
       // The stage walk's view of the same samples: π_θ before this update, and the method's per-token numbers.
-      readback.add('samples/logProbBefore', logProbsUnder(theta, before.valuesOf(theta.params), out.prompts, out.tokens, k));
+      if (!out.perToken?.logProbBefore) readback.add('samples/logProbBefore', logProbsUnder(theta, before.valuesOf(theta.params), out.prompts, out.tokens, k));
       for (const [name, perToken] of Object.entries(out.perToken ?? {})) readback.add(`samples/${name}`, firstRows(perToken, k));
       const kPairs = out.pairs ? Math.min(MAX_SAMPLES, out.pairs.prompts.shape[1] as number) : 0;
       if (out.pairs) readback.add('pairs', pairTensors(out.pairs, theta, before.valuesOf(theta.params), policy, t.reference, kPairs));

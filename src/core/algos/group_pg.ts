@@ -134,7 +134,7 @@ export function groupIteration(ctx: MethodContext, state: GroupState, spec: Grou
     if (spec.klInReward) stats['reward/penalized'] = perMember(R);
     const perTokenA = tf.tile(tf.expandDims(A, 2), [1, 1, T]);
     // The inspector's advantages stage: the sequence reward at the last token, Â at every token.
-    const shown = { tokenReward: tf.mul(tf.expandDims(R, 2), positionMask(T, T - 1)), advantage: tf.clone(perTokenA) };
+    const shown = { tokenReward: tf.mul(tf.expandDims(R, 2), positionMask(T, T - 1)), advantage: tf.clone(perTokenA), logProbBefore: tf.clone(logpOld) };
     return { logpOld, logpRef, A: perTokenA, stats, shown };
   });
   mark('advantages');

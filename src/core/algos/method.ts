@@ -44,9 +44,11 @@ export interface MethodOutput {
   tokens: tf.Tensor;
   /**
    * Per-token quantities of the method on these responses, [P, B, T], for the sample
-   * inspector's stage view: the per-token reward r_t and the advantage Â_t (PPO's GAE).
+   * inspector's stage view: the per-token reward r_t, the advantage Â_t (PPO's GAE), and
+   * log π before the update when the method scored these very responses with it (else the
+   * experiment computes it from the snapshot, one more forward pass).
    */
-  perToken?: { tokenReward: tf.Tensor; advantage: tf.Tensor };
+  perToken?: { tokenReward: tf.Tensor; advantage: tf.Tensor; logProbBefore?: tf.Tensor };
   /** The labelled pairs the update trained on (the first minibatch), for the walk's pairs view. */
   pairs?: PairBatch;
 }

@@ -93,7 +93,7 @@ export function ppoIteration(
     // What each minibatch reads, per token, stacked so that a minibatch is one gather: [P, B, 4, T].
     const perToken = tf.stack([logpOld, A, valuesOld, returns], 2);
     // The inspector's advantages stage: r_t and Â_t as GAE computed them (before any whitening).
-    return { perToken, stats, shown: { tokenReward: rewards, advantage: advantages } };
+    return { perToken, stats, shown: { tokenReward: rewards, advantage: advantages, logProbBefore: logpOld } };
   });
   mark('advantages');
 
