@@ -131,6 +131,35 @@ export const SCENARIOS: readonly Scenario[] = [
     config: { ...QUICK_PREP, ...SHARED_FARM, task: { id: 'bandit' }, iterations: 30, method: { id: 'kto', beta: 0.1 } },
   }),
   scenario({
+    id: 'simpo-drift',
+    title: 'SimPO without a reference drifts',
+    explanation: [
+      'SimPO’s implicit reward is the policy’s own length-normalised log-likelihood, so nothing in its loss ties the policy to π_ref.',
+      'This trains SimPO on a four-reply task whose annotators always agree on the order, so every label says the same thing and the loss keeps asking for more.',
+    ],
+    watch: 'The KL keeps climbing toward a deterministic policy (log 4 ≈ 1.39 is all on one reply); set Method to DPO / IPO with the IPO loss and the same learning rate (0.1), and the KL settles instead.',
+    reference: { label: 'Meng, Xia, Chen 2024: SimPO: Simple Preference Optimization with a Reference-Free Reward', url: 'https://arxiv.org/abs/2405.14734' },
+    config: {
+      ...QUICK_PREP,
+      task: {
+        id: 'custom',
+        title: 'Rank four replies',
+        prompt: 'Reply to a customer who asks where their parcel is.',
+        responses: ['It is on its way: here is the tracking link.', 'It should arrive soon.', 'Please check the website.', 'No idea.'],
+        // A strict order every annotator agrees on: the labels never contradict each other.
+        preference: [
+          [0.5, 1, 1, 1],
+          [0, 0.5, 1, 1],
+          [0, 0, 0.5, 1],
+          [0, 0, 0, 0.5],
+        ],
+      },
+      feedback: { comparisons: 500, labelNoise: 0 },
+      iterations: 60,
+      method: { id: 'simpo', lr: 0.1 },
+    },
+  }),
+  scenario({
     id: 'rloo-optimum',
     title: 'RLOO lands on π*_β',
     explanation: [
