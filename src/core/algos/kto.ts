@@ -18,7 +18,8 @@ import type { KtoHyper } from '../config';
 import type { Metrics } from '../types';
 import { narrateMeasure } from './dpo';
 import { perMember, type Method, type MethodContext } from './method';
-import { createOfflineOptimizer, OFFLINE_STAGES, offlineIteration, pairLogProbs, type PairLogProbs, type PairObjective } from './offline_pairs';
+import { pairLogProbs } from '../math/logprobs';
+import { createOfflineOptimizer, OFFLINE_STAGES, offlineIteration, type PairLogProbs, type PairObjective } from './offline_pairs';
 
 /** The rows of x [P, B, …] shifted by one along B: row b gets row b + 1 (mod B). */
 function nextRow(x: tf.Tensor): tf.Tensor {

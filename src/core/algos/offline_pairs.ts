@@ -11,28 +11,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PairBatch } from '../eval/pairs';
 import { PopulationAdam } from '../math/adam';
-import { sequenceLogProb } from '../math/logprobs';
-import type { SeqNet } from '../models/seq_net';
+import { pairLogProbs } from '../math/logprobs';
 import { streams } from '../population';
 import { pairMinibatch } from '../preparation/feedback';
 import { policyStats, samplePolicy, UpdateMeans, type MethodContext, type MethodOutput } from './method';
 
 export const OFFLINE_STAGES = ['batch', 'update', 'measure'] as const;
-
-/**
- * log π(y|x) [P, B] of both responses of each pair under `params` (default: the policy's own),
- * in one forward pass over [y_a; y_b]: summed over tokens, or averaged (`average`: IPO's and
- * SimPO's per-token normalisation, as TRL).
- */
-export function pairLogProbs(policy: SeqNet, prompts: tf.Tensor, a: tf.Tensor, b: tf.Tensor, average: boolean, params?: readonly tf.Tensor[]): [tf.Tensor, tf.Tensor] {
-  return tf.tidy(() => {
-    const [, B, T] = a.shape;
-    const both = sequenceLogProb(policy, tf.concat([prompts, prompts], 1), tf.concat([a, b], 1), params);
-    const logp = average ? tf.div(both, T) : both;
-    const [la, lb] = tf.split(logp, [B, B], 1);
-    return [la, lb] as [tf.Tensor, tf.Tensor];
-  });
-}
 
 /** log π of a minibatch's chosen and rejected responses [P, B]. */
 export interface PairLogProbs {

@@ -30,7 +30,7 @@ import { drawPrompts, sampleResponses, streams } from '../population';
 import { labelPairs } from '../tasks/annotators';
 import type { Metrics } from '../types';
 import { narrateMeasure, narrateUpdate, preferenceObjective } from './dpo';
-import { pairLogProbs } from './offline_pairs';
+import { pairLogProbs } from '../math/logprobs';
 import { perMember, policyStats, samplePolicy, type Method, type MethodContext, type MethodOutput } from './method';
 
 export const ONLINE_DPO_STAGES = ['sample', 'judge', 'update', 'measure'] as const;

@@ -6,7 +6,7 @@
  * the numbers back into plain data.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { sequenceLogProb } from '../math/logprobs';
+import { pairLogProbs } from '../math/logprobs';
 import type { SeqNet } from '../models/seq_net';
 import type { Task } from '../tasks/task';
 
@@ -43,7 +43,13 @@ export function pairTensors(pairs: PairBatch, theta: SeqNet, before: readonly tf
     const x = tf.slice(pairs.prompts, [0, 0], [P, k]);
     const [yw, yl] = [pairs.chosen, pairs.rejected].map((y) => tf.slice(y, [0, 0, 0], [P, k, T]));
     const first = (t: tf.Tensor) => tf.reshape(tf.slice(t, 0, 1), [-1]);
-    const logps = [yw, yl].flatMap((y) => [sequenceLogProb(theta, x, y, before), sequenceLogProb(theta, x, y), sequenceLogProb(policy, x, y, reference)]);
+    // Before, after, π_ref: one forward pass over both responses each.
+    const [[wBefore, lBefore], [wAfter, lAfter], [wRef, lRef]] = [
+      pairLogProbs(theta, x, yw, yl, false, before),
+      pairLogProbs(theta, x, yw, yl, false),
+      pairLogProbs(policy, x, yw, yl, false, reference),
+    ];
+    const logps = [wBefore, wAfter, wRef, lBefore, lAfter, lRef]; // FIELDS order
     return tf.concat([x, yw, yl, ...logps].map((t) => tf.cast(first(t), 'float32')));
   });
 }

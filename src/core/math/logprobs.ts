@@ -40,6 +40,21 @@ export function sequenceLogProb(net: SeqNet, prompts: tf.Tensor, tokens: tf.Tens
   return tf.tidy(() => sequenceLogProbs(net.apply(prompts, tokens, params, keep), tokens));
 }
 
+/**
+ * log π(y|x) [P, B] of both responses of each pair under `params` (default: the net's own),
+ * in one forward pass over [y_a; y_b]: summed over tokens, or averaged (`average`: IPO's and
+ * SimPO's per-token normalisation, as TRL).
+ */
+export function pairLogProbs(net: SeqNet, prompts: tf.Tensor, a: tf.Tensor, b: tf.Tensor, average: boolean, params?: readonly tf.Tensor[]): [tf.Tensor, tf.Tensor] {
+  return tf.tidy(() => {
+    const [, B, T] = a.shape;
+    const both = sequenceLogProb(net, tf.concat([prompts, prompts], 1), tf.concat([a, b], 1), params);
+    const logp = average ? tf.div(both, T) : both;
+    const [la, lb] = tf.split(logp, [B, B], 1);
+    return [la, lb] as [tf.Tensor, tf.Tensor];
+  });
+}
+
 /** Maximum-likelihood loss per member, −mean_b log π(y_b | x_b): prompts [P, B], tokens [P, B, T] → [P]. */
 export function sequenceNll(net: SeqNet, prompts: tf.Tensor, tokens: tf.Tensor, keep?: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.neg(tf.mean(sequenceLogProb(net, prompts, tokens, undefined, keep), 1)));
