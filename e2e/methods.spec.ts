@@ -9,7 +9,7 @@ test('every method can be picked, shows its own hyperparameters, and steps on We
   await expect(badge(page)).toHaveText(/^WebGPU/);
   const picker = page.getByRole('combobox', { name: 'Method' });
   const options = await picker.locator('option').evaluateAll((els) => els.map((e) => ({ value: (e as HTMLOptionElement).value, label: e.textContent ?? '' })));
-  expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['ppo', 'dpo', 'simpo', 'kto', 'rloo', 'grpo', 'best_of_n', 'expert_iteration', 'sft']));
+  expect(options.map((o) => o.value)).toEqual(expect.arrayContaining(['ppo', 'dpo', 'simpo', 'kto', 'rloo', 'grpo', 'p3o', 'best_of_n', 'expert_iteration', 'sft']));
 
   for (const { value, label } of options) {
     await picker.selectOption(value);

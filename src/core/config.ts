@@ -314,6 +314,21 @@ export const GrpoConfig = z
   })
   .strict();
 
+/** P3O (Wu et al. 2023): two responses per prompt, the clipped pairwise policy gradient on r_1 − r_2; ALGORITHMS.md §8. */
+export const P3oConfig = z
+  .object({
+    id: z.literal('p3o'),
+    beta: coefficient(100).default(0.05).describe('β: KL penalty in each response’s reward, r = r_φ − β·log(π_θ/π_ref)(y), as in PPO (the lab’s PPO default 0.05).'),
+    clip: z
+      .enum(['joint', 'separate'])
+      .default('joint')
+      .describe('joint (the paper’s V2): clip the pair’s relative ratio (π_θ(y₁)/π_old(y₁))/(π_θ(y₂)/π_old(y₂)); separate (V1): clip each response’s ratio on its own.'),
+    batchSize: batch(32, 'Prompts per iteration, each answered twice.'),
+    ...groupPgFields,
+    epochs: z.number().int().min(1).max(16).default(4).describe('Passes over each batch of pairs (as PPO’s epochs); from the second on, the clip keeps the policy near the one that sampled.'),
+  })
+  .strict();
+
 /** Best-of-n sampling from π_ref, judged by the reward model (AlpacaFarm n = 16). */
 export const BestOfNConfig = z
   .object({
@@ -353,6 +368,7 @@ export const MethodConfig = z.discriminatedUnion('id', [
   NashMdConfig,
   RlooConfig,
   GrpoConfig,
+  P3oConfig,
   BestOfNConfig,
   ExpertIterationConfig,
   SftOnlyConfig,
@@ -369,6 +385,7 @@ export function methodBeta(method: MethodConfig): number | null {
     case 'xpo':
     case 'rloo':
     case 'grpo':
+    case 'p3o':
     case 'kto':
       return method.beta;
     case 'nash_md':
@@ -442,6 +459,7 @@ export type KtoHyper = z.infer<typeof KtoConfig>;
 export type NashMdHyper = z.infer<typeof NashMdConfig>;
 export type RlooHyper = z.infer<typeof RlooConfig>;
 export type GrpoHyper = z.infer<typeof GrpoConfig>;
+export type P3oHyper = z.infer<typeof P3oConfig>;
 export type BestOfNHyper = z.infer<typeof BestOfNConfig>;
 export type ExpertIterationHyper = z.infer<typeof ExpertIterationConfig>;
 export type SftOnlyHyper = z.infer<typeof SftOnlyConfig>;

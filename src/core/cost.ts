@@ -160,13 +160,15 @@ function methodPhase(config: Config, s: Sizes, policyKnobs: string[]): [string, 
       return [name(`batches of ${fmt(m.batchSize)}`), drivers(`method.batchSize = ${m.batchSize}`, `method.epochs = ${m.epochs}`), { floats: Math.max(3 * rollout.floats, update.floats, sample.floats), flops: sample.flops + 3 * rollout.flops + m.epochs * m.minibatches * update.flops }, its];
     }
     case 'rloo':
-    case 'grpo': {
-      // B prompts × k responses: one sampling pass, π_θ and π_ref and r_φ over them, then `epochs` backward passes.
-      const N = m.batchSize * m.k;
+    case 'grpo':
+    case 'p3o': {
+      // B prompts × k responses (P3O: a pair): one sampling pass, π_θ and π_ref and r_φ over them, then `epochs` backward passes.
+      const k = m.id === 'p3o' ? 2 : m.k;
+      const N = m.batchSize * k;
       const sample = samplePass(s, N);
       const forward = netPass(s, N, s.V, false);
       const update = netPass(s, N, s.V, true);
-      return [name(`${fmt(m.batchSize)} prompts × ${fmt(m.k)} responses`), drivers(`method.k = ${m.k}`, `method.batchSize = ${m.batchSize}`, `method.epochs = ${m.epochs}`), { floats: Math.max(sample.floats, 2 * forward.floats, update.floats), flops: sample.flops + 2 * forward.flops + m.epochs * update.flops }, its];
+      return [name(`${fmt(m.batchSize)} prompts × ${fmt(k)} responses`), drivers(...(m.id === 'p3o' ? [] : [`method.k = ${m.k}`]), `method.batchSize = ${m.batchSize}`, `method.epochs = ${m.epochs}`), { floats: Math.max(sample.floats, 2 * forward.floats, update.floats), flops: sample.flops + 2 * forward.flops + m.epochs * update.flops }, its];
     }
     case 'best_of_n':
     case 'expert_iteration': {

@@ -88,6 +88,13 @@ export const METHOD_INFO: Record<MethodId, MethodInfo> = {
     stages: ['sample', 'score', 'advantages', 'update'],
     tryThis: 'Run it at β = 0 (TRL’s default) and watch the policy collapse onto the reward model’s favourite and the KL climb; then set β = 0.1, or switch to Dr. GRPO, and compare.',
   },
+  p3o: {
+    title: 'P3O',
+    summary: 'Samples two responses per prompt and learns only from the difference of their KL-penalised rewards, with PPO’s clip on whole responses: no value network, and a reward model’s per-prompt offset changes nothing (Wu et al. 2023).',
+    stages: ['sample', 'score', 'advantages', 'update'],
+    onFrontier: true,
+    tryThis: 'Switch the clip between joint (the pair’s relative ratio) and separate (each response’s own) and compare the KL–reward paths; then sweep β and see both land on the exact frontier, as PPO and RLOO do.',
+  },
   best_of_n: {
     title: 'Best-of-n',
     summary: 'Draws n responses from the SFT policy and keeps the one the reward model likes best: no training, and KL ≤ log n − (n−1)/n.',
@@ -179,6 +186,7 @@ const STAGE_ROLES: Record<Exclude<MethodId, 'nash_md'>, StageRoles> = {
   coh: { drawn: 'sample', paired: 'relabel', moved: 'finetune' },
   rloo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
   grpo: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
+  p3o: { drawn: 'sample', scored: 'score', advantages: 'advantages', moved: 'update' },
   best_of_n: { drawn: 'select', scored: 'score', moved: null },
   expert_iteration: { drawn: 'finetune', moved: 'finetune' },
   sft: { drawn: 'sample', moved: null },

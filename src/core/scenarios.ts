@@ -171,6 +171,17 @@ export const SCENARIOS: readonly Scenario[] = [
     config: { ...QUICK_PREP, task: { id: 'bandit' }, iterations: 60, method: { id: 'rloo', beta: 0.1, k: 4, batchSize: 128, lr: 0.1, epochs: 2 } },
   }),
   scenario({
+    id: 'p3o-pairs',
+    title: 'P3O learns from differences',
+    explanation: [
+      'A reward model trained on comparisons is only defined up to a constant per prompt, so P3O uses only the difference of the two responses’ rewards to the same prompt, with PPO’s clip on the pair’s relative ratio.',
+      'This trains P3O with β = 0.1 on the customer-service bandit, where the exact optimum π*_β is known: pairs alone take it there, with no value network.',
+    ],
+    watch: 'Next stage to “advantages”: each pair’s two rows carry ±(r₁ − r₂). On the KL–reward plane the run stops at its ringed π*_β; switch the clip to separate and compare the path.',
+    reference: { label: 'Wu et al. 2023: Pairwise Proximal Policy Optimization', url: 'https://arxiv.org/abs/2310.00212' },
+    config: { ...QUICK_PREP, task: { id: 'bandit' }, iterations: 60, method: { id: 'p3o', beta: 0.1, batchSize: 128, lr: 0.1, epochs: 2 } },
+  }),
+  scenario({
     id: 'grpo-collapse',
     title: 'GRPO with β = 0 collapses',
     explanation: [

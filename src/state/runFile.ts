@@ -89,7 +89,7 @@ export function cleanName(name: string, fallback = 'Untitled run'): string {
 }
 
 const METHOD_NAMES: Record<Config['method']['id'], string> = {
-  ppo: 'PPO', dpo: 'DPO', online_dpo: 'Online DPO', xpo: 'XPO', simpo: 'SimPO', kto: 'KTO', coh: 'CoH', nash_md: 'Nash-MD', rloo: 'RLOO', grpo: 'GRPO', best_of_n: 'Best-of-n', expert_iteration: 'Expert iteration', sft: 'SFT',
+  ppo: 'PPO', dpo: 'DPO', online_dpo: 'Online DPO', xpo: 'XPO', simpo: 'SimPO', kto: 'KTO', coh: 'CoH', nash_md: 'Nash-MD', rloo: 'RLOO', grpo: 'GRPO', p3o: 'P3O', best_of_n: 'Best-of-n', expert_iteration: 'Expert iteration', sft: 'SFT',
 };
 
 /**

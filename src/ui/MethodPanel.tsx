@@ -36,6 +36,7 @@ const LABELS: Record<string, string> = {
   n: 'n (candidates)',
   k: 'k (responses per prompt)',
   variant: 'Variant',
+  clip: 'Clip',
   margin: 'γ (target margin)',
   desirableWeight: 'λ_D (desirable weight)',
   undesirableWeight: 'λ_U (undesirable weight)',
@@ -55,6 +56,8 @@ const ENUM_LABELS: Record<string, string> = {
   pg: 'policy gradient',
   grpo: 'GRPO: (R − mean)/std',
   dr_grpo: 'Dr. GRPO: R − mean',
+  joint: 'joint: the pair’s ratio (V2)',
+  separate: 'separate: each response’s ratio (V1)',
 };
 
 type Method = Config['method'];
@@ -135,7 +138,7 @@ function FieldControl({ field, method }: { field: MethodField; method: Method })
  * the choices that change what a method is (DPO or IPO; Nash-MD's update). Learning rates, batch
  * sizes, clipping, GAE and the rest wait behind "Advanced".
  */
-const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'k', 'variant', 'margin', 'loss', 'update', 'judge']);
+const BASIC_KEYS: ReadonlySet<string> = new Set(['beta', 'tau', 'n', 'k', 'variant', 'clip', 'margin', 'loss', 'update', 'judge']);
 
 /** The method fieldset: picker, one-sentence summary, the basic fields, then the advanced ones folded away. */
 export function MethodPanel({ config }: { config: Config }) {

@@ -1,5 +1,5 @@
 /**
- * The loop RLOO and GRPO share (as OpenRLHF shares one loop across its advantage estimators):
+ * The loop RLOO, GRPO and P3O share (as OpenRLHF shares one loop across its advantage estimators):
  * k responses per prompt from π_old, one scalar reward per response, an advantage per response
  * from its group, then `epochs` Adam steps on the clipped surrogate (ALGORITHMS.md §8)
  *
@@ -7,7 +7,8 @@
  *   ρ_t = π_θ(y_i,t | x, y_i,<t) / π_old(y_i,t | x, y_i,<t),
  *
  * where the token aggregation is a sum for RLOO (its gradient at ρ = 1 is REINFORCE on the whole
- * sequence, −A_i·∇log π_θ(y_i)) and a mean for GRPO (1/|y_i|). What differs between the methods
+ * sequence, −A_i·∇log π_θ(y_i)) and a mean for GRPO (1/|y_i|); P3O clips the ratio of whole
+ * responses instead (`GroupSpec.sequence`). What differs between the methods
  * is only `GroupSpec`: how the reward is formed, which estimator turns it into Â, and whether
  * the KL sits in the reward or in the loss. No value network.
  *
@@ -51,6 +52,12 @@ export function groupAdvantages(R: tf.Tensor, estimator: AdvantageEstimator): tf
   });
 }
 
+/**
+ * A surrogate on whole responses (P3O's): from each response's sequence log-ratio
+ * Σ_t log(π_θ/π_old) [P, N] and its advantage Â [P, N], the loss and the fraction clipped [P].
+ */
+export type SequenceSurrogate = (logRatio: tf.Tensor, A: tf.Tensor, clipRange: number) => { loss: tf.Tensor; clipfrac: tf.Tensor };
+
 /** What makes a group method itself. */
 export interface GroupSpec {
   /** Metric prefix and stream label, e.g. "rloo". */
@@ -62,6 +69,8 @@ export interface GroupSpec {
   klInLoss: boolean;
   /** Sum the surrogate over tokens (RLOO: REINFORCE on the sequence) or average it (GRPO). */
   tokens: 'sum' | 'mean';
+  /** P3O: clip whole-response ratios with this surrogate instead of PPO's per-token one. */
+  sequence?: SequenceSurrogate;
 }
 
 export interface GroupHyper {
@@ -135,7 +144,7 @@ export function groupIteration(ctx: MethodContext, state: GroupState, spec: Grou
     const perTokenA = tf.tile(tf.expandDims(A, 2), [1, 1, T]);
     // The inspector's advantages stage: the sequence reward at the last token, Â at every token.
     const shown = { tokenReward: tf.mul(tf.expandDims(R, 2), positionMask(T, T - 1)), advantage: tf.clone(perTokenA), logProbBefore: tf.clone(logpOld) };
-    return { logpOld, logpRef, A: perTokenA, stats, shown };
+    return { logpOld, logpRef, A: perTokenA, Aseq: A, stats, shown };
   });
   mark('advantages');
 
@@ -145,8 +154,10 @@ export function groupIteration(ctx: MethodContext, state: GroupState, spec: Grou
     updates.add(
       state.optimizer.step(() => {
         const logp = tokenLogProbs(policy.applyEncoded(inputs), tokens);
-        const pg = ppoPolicyLoss(logp, rollout.logpOld, rollout.A, hp.clipRange); // mean over tokens and responses
-        const surrogate = spec.tokens === 'sum' ? tf.mul(pg.loss, T) : pg.loss;
+        const pg = spec.sequence
+          ? spec.sequence(tf.sum(tf.sub(logp, rollout.logpOld), 2), rollout.Aseq, hp.clipRange)
+          : ppoPolicyLoss(logp, rollout.logpOld, rollout.A, hp.clipRange); // mean over tokens and responses
+        const surrogate = spec.tokens === 'sum' && !spec.sequence ? tf.mul(pg.loss, T) : pg.loss;
         const metrics: Record<string, tf.Tensor> = { 'loss/policy': surrogate, [`${spec.id}/clipfrac`]: pg.clipfrac };
         if (!spec.klInLoss) return { loss: surrogate, metrics };
         const kl = perMember(klK3(logp, rollout.logpRef)); // mean_t k3_t, per member
@@ -156,7 +167,7 @@ export function groupIteration(ctx: MethodContext, state: GroupState, spec: Grou
     );
   }
   const metrics: Record<string, tf.Tensor> = { ...rollout.stats, [`${spec.id}/beta`]: tf.clone(state.beta), ...updates.means() };
-  tf.dispose([inputs, rollout.logpOld, rollout.logpRef, rollout.A]);
+  tf.dispose([inputs, rollout.logpOld, rollout.logpRef, rollout.A, rollout.Aseq]);
   mark('update');
   return { metrics, prompts, tokens, perToken: rollout.shown };
 }

@@ -10,6 +10,7 @@ import { createExpertIteration } from './expert_iteration';
 import { createDpo } from './dpo';
 import { createNashMd } from './nash_md';
 import { createOnlineDpo } from './online_dpo';
+import { createP3o } from './p3o';
 import { createGrpo } from './grpo';
 import { createKto } from './kto';
 import { createPpo } from './ppo';
@@ -39,6 +40,8 @@ export function createMethod(ctx: MethodContext, hp: MethodConfig): Method {
       return createRloo(ctx, hp);
     case 'grpo':
       return createGrpo(ctx, hp);
+    case 'p3o':
+      return createP3o(ctx, hp);
     case 'best_of_n':
       return createBestOfN(ctx, hp);
     case 'expert_iteration':

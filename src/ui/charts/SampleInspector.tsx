@@ -16,6 +16,7 @@ import { tokenShade } from './tokenShade';
 const ADVANTAGE_KEY: Partial<Record<MethodId, string>> = {
   ppo: 'Under each token: r, its reward (r_φ at the last token, minus β times the KL penalty at every token), and Â, its GAE advantage (before whitening).',
   rloo: 'Under each token: r, the response’s reward r_φ − β·log π/π_ref (at its last token), and Â, how far it beats the mean reward of the other answers to its prompt (the same at every token).',
+  p3o: 'Under each token: r, the response’s reward r_φ − β·log π/π_ref (at its last token), and Â = r − r of the other response to its prompt (rows of one prompt are one pair; the same at every token).',
   grpo: 'Under each token: r, the response’s reward r_φ (at its last token), and Â, its reward against its group’s (the same at every token). Rows of one prompt are one group.',
 };
 

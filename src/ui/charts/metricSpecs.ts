@@ -55,6 +55,7 @@ const PROXY_CAPTION: Record<MethodId, string> = {
   nash_md: 'Mean reward-model score r_φ of the policy’s samples. Nash-MD plays against a preference model, not a reward: this is only the reward model’s view of its policy.',
   rloo: 'Mean reward-model score r_φ of the sampled responses: what RLOO maximises, minus β·KL folded into each reward.',
   grpo: 'Mean reward-model score r_φ of the sampled groups: what GRPO maximises (minus β·k3 KL in its loss when β > 0).',
+  p3o: 'Mean reward-model score r_φ of the sampled pairs: what P3O maximises, minus β·KL in each reward, though it only ever uses the difference within a pair.',
   best_of_n: 'Mean reward-model score r_φ of the kept response: best-of-n samples n from π_ref and keeps r_φ’s favourite.',
   expert_iteration: 'Mean reward-model score r_φ of the policy’s samples: expert iteration fine-tunes on r_φ’s best of n, round after round.',
   sft: 'Mean reward-model score r_φ of the SFT policy, which is not trained further: the baseline every method is compared with.',
