@@ -62,6 +62,27 @@ describe('npm run lab', () => {
     expect(lab('comparisons', source, '--format', 'xml').stderr).toEqual(['error: --format must be csv or jsonl, got "xml"']);
   });
 
+  it('imports your own preference file into a config that runs, and names the row of a bad one', () => {
+    const rows = ['prompt,chosen,rejected,annotator', ...Array.from({ length: 12 }, (_, i) => `"Hi, there",${i % 2 ? 'Hello!' : 'Good day.'},Go away.,${i % 3 ? 'ana' : 'ben'}`)];
+    const csv = file('mine.csv', rows.join('\n'));
+    const out = join(dir, 'mine.json');
+    const imported = lab('import', csv, '--out', out);
+    expect(imported.code).toBe(0);
+    expect(imported.stderr[0]).toBe(`12 rows: 1 prompt, 3 replies, 2 annotators; config written to ${out}`);
+    expect(imported.stderr[1]).toMatch(/^open it in the lab: #c=[A-Za-z0-9+$-]+$/);
+    const config = JSON.parse(readFileSync(out, 'utf8'));
+    expect(config.task).toMatchObject({ id: 'data', title: 'mine', prompts: ['Hi, there'], responses: ['Good day.', 'Go away.', 'Hello!'], annotators: ['ben', 'ana'] });
+    const short = { ...config, iterations: 2, sft: { ...config.sft, steps: 10 }, rewardModel: { ...config.rewardModel, steps: 10 } };
+    const { code, stdout } = lab('run', file('mine-short.json', JSON.stringify(short)), '--quiet');
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(Object.keys(lines[1].members[0])).toContain('agreement/held_out');
+    expect(Object.keys(lines[1].members[0]).filter((k) => k.includes('gold'))).toEqual([]);
+    const bad = lab('import', file('bad.csv', 'prompt,chosen,rejected\nHi,Hello,Bye\nHi,,Bye\n'));
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toEqual([`error: ${join(dir, 'bad.csv')}: row 2, column "chosen": empty; every row needs a prompt, a chosen and a rejected reply.`]);
+  });
+
   it('runs a share link', () => {
     const { code, stdout } = lab('run', `http://127.0.0.1:5173/#c=${encodeConfig(tinyConfig(1))}`, '--quiet');
     expect(code).toBe(0);

@@ -3,19 +3,22 @@
  *
  *   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu] [--out result.json] [--quiet] [--allow-large]
  *   npm run lab -- comparisons <config.json | share link> [--format csv|jsonl] [--out pairs.csv]
+ *   npm run lab -- import <pairs.csv | pairs.jsonl> [--out config.json]
  *   npm run lab -- schema
  *
  * stdout is machine-readable: one JSON line per iteration, then one `{"summary": …}` line.
  * stderr carries progress, and on failure exactly one line starting with `error:`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configJsonSchema, ConfigError, cut, parseConfig, type Config } from './core/config';
+import { configJsonSchema, ConfigError, cut, defaultConfig, parseConfig, type Config } from './core/config';
 import { comparisonRows, toComparisonsCsv, toComparisonsJsonl } from './core/comparisons_file';
 import { estimateCost, overBudget } from './core/cost';
 import { DivergenceError } from './core/divergence';
 import { prepareShared } from './core/preparation/shared';
-import { decodeShare } from './core/share';
+import { parsePreferenceFile, PreferenceFileError } from './core/preference_file';
+import { decodeShare, encodeConfig } from './core/share';
 import { taskFor } from './core/tasks';
 import { quietTfjsLogs, selectBackend } from './engine/backend';
 import { LocalEngine } from './engine/engine';
@@ -24,12 +27,15 @@ import { BACKEND_CHAIN, type BackendChoice, type EngineEvent } from './engine/pr
 const USAGE = `usage:
   npm run lab -- run <config.json | share link> [--backend cpu|wasm|webgpu|auto] [--out result.json] [--quiet] [--allow-large]
   npm run lab -- comparisons <config.json | share link> [--format csv|jsonl] [--out pairs.csv]
+  npm run lab -- import <pairs.csv | pairs.jsonl> [--out config.json]
   npm run lab -- schema
 
 run          trains the experiment; stdout gets one JSON line per iteration, then {"summary": …};
              an experiment estimated over the lab's memory or compute budget is refused without --allow-large
 comparisons  writes the farm's labelled comparisons (the first run's, yours included):
              prompt, chosen, rejected, annotator — CSV with a header, or JSON lines
+import       reads your own preference file in that format into a config (a task of its prompts,
+             replies and labels, every other setting at its default) and prints its link fragment
 schema       prints the JSON schema of a config file`;
 
 /** A failure the user can fix: printed as one `error:` line, exit code 1. */
@@ -143,6 +149,25 @@ async function comparisons(source: string, format: string, out: string | undefin
   }
 }
 
+/** Your preference file → a config on stdout (or `out`); its share-link fragment on stderr. */
+function importFile(source: string, out: string | undefined): void {
+  if (!existsSync(source)) throw new UserError(`no such file: ${source}`);
+  let task;
+  try {
+    task = parsePreferenceFile(readFileSync(source, 'utf8').replace(/^\uFEFF/, ''), basename(source));
+  } catch (error) {
+    if (error instanceof PreferenceFileError) throw new UserError(`${source}: ${error.message}`);
+    throw error;
+  }
+  const config = withContext(source, () => defaultConfig({ task }));
+  const text = `${JSON.stringify(config, null, 2)}\n`;
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
+  const count = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  note(`${count(task.pairs.length, 'row')}: ${count(task.prompts.length, 'prompt')}, ${count(task.responses.length, 'reply', 'replies')}, ${count(task.annotators.length, 'annotator')}${out ? `; config written to ${out}` : ''}`);
+  note(`open it in the lab: #c=${encodeConfig(config)}`);
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -179,6 +204,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'comparisons' && rest.length === 1) {
     await comparisons(rest[0], values.format, values.out);
+    return 0;
+  }
+  if (command === 'import' && rest.length === 1) {
+    importFile(rest[0], values.out);
     return 0;
   }
   throw new UsageError(command === undefined ? 'missing command' : command === 'run' ? 'run takes exactly one config file or share link' : `unknown command "${command}"`);

@@ -81,7 +81,46 @@ export const CustomTaskConfig = z
     }
   });
 
-export const TaskConfig = z.discriminatedUnion('id', [BuiltinTaskConfig, CustomTaskConfig]);
+/** Bounds of a task built from your preference file: small enough to enumerate exactly and to travel in a link. */
+export const DATA_LIMITS = { prompts: 16, responses: 64, pairs: 1000, annotators: 16, promptChars: 300, responseChars: 300, textChars: 4000 } as const;
+
+/** The text a task from your data carries (what a link spends most of its length on). */
+export function dataTextChars(task: { title: string; prompts: readonly string[]; responses: readonly string[]; annotators: readonly string[] }): number {
+  return [task.title, ...task.prompts, ...task.responses, ...task.annotators].reduce((n, s) => n + s.length, 0);
+}
+
+/** One labelled row of your file: [prompt, chosen reply, rejected reply, annotator], each an index into its list. */
+const DataPair = z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]);
+
+/**
+ * A task built from your own preference file (`npm run lab -- import`, or "Your data" in the
+ * page): its prompts and replies are the file's distinct ones, its comparisons are the file's
+ * rows. It has no gold reward and no simulated annotators: what can be known is the proxy
+ * reward, the KL and agreement with your labels.
+ */
+export const DataTaskConfig = z
+  .object({
+    id: z.literal('data'),
+    title: z.string().min(1).max(80).default('My preference data'),
+    prompts: z.array(z.string().min(1).max(DATA_LIMITS.promptChars)).min(1).max(DATA_LIMITS.prompts).describe('The distinct prompts of your file.'),
+    responses: z.array(z.string().min(1).max(DATA_LIMITS.responseChars)).min(2).max(DATA_LIMITS.responses).describe('The distinct replies of your file: the policy chooses among them.'),
+    pairs: z.array(DataPair).min(2).max(DATA_LIMITS.pairs).describe('Your file’s rows, each [prompt, chosen, rejected, annotator] as indices.'),
+    annotators: z.array(z.string().min(1).max(40)).min(1).max(DATA_LIMITS.annotators).default(['file']).describe('Who labelled the rows (the file’s annotator column).'),
+  })
+  .strict()
+  .superRefine((task, ctx) => {
+    const chars = dataTextChars(task);
+    if (chars > DATA_LIMITS.textChars) ctx.addIssue({ code: 'custom', path: ['responses'], message: `${chars.toLocaleString('en')} characters of text; at most ${DATA_LIMITS.textChars.toLocaleString('en')}, to fit a link` });
+    const bad = task.pairs.findIndex(([x, w, l, a]) => x >= task.prompts.length || w >= task.responses.length || l >= task.responses.length || w === l || a >= task.annotators.length);
+    if (bad < 0) return;
+    const [x, w, l, a] = task.pairs[bad];
+    const why =
+      x >= task.prompts.length ? `prompt ${x} is not one of the ${task.prompts.length}` : w === l ? 'it compares a reply with itself' : a >= task.annotators.length ? `annotator ${a} is not one of the ${task.annotators.length}` : `reply ${Math.max(w, l)} is not one of the ${task.responses.length}`;
+    ctx.addIssue({ code: 'custom', path: ['pairs', bad], message: `row ${bad + 1}: ${why}` });
+  });
+export type DataTaskConfig = z.infer<typeof DataTaskConfig>;
+
+export const TaskConfig = z.discriminatedUnion('id', [BuiltinTaskConfig, CustomTaskConfig, DataTaskConfig]);
 export type TaskConfig = z.infer<typeof TaskConfig>;
 
 export const PolicyConfig = z
@@ -428,8 +467,16 @@ export const ExperimentConfig = z
       ctx.addIssue({
         code: 'custom',
         path: ['sweep'],
-        message: `a β sweep needs a method with a KL coefficient (PPO, DPO, IPO, online DPO, XPO, KTO, RLOO, GRPO, Nash-MD); ${config.method.id} has none: sweep seeds instead`,
+        message: `a β sweep needs a method with a KL coefficient (PPO, DPO, IPO, online DPO, XPO, KTO, RLOO, GRPO, P3O, Nash-MD); ${config.method.id} has none: sweep seeds instead`,
       });
+    }
+    if (config.task.id === 'data') {
+      // A task from your file has its labels and no one else to ask.
+      if (config.feedback.yours) ctx.addIssue({ code: 'custom', path: ['feedback', 'yours'], message: 'your file labels this task: add your comparisons to the file instead' });
+      if ((config.method.id === 'online_dpo' || config.method.id === 'xpo') && config.method.judge === 'pool') {
+        ctx.addIssue({ code: 'custom', path: ['method', 'judge'], message: 'your file’s task has no simulated annotators: use the reward model as the judge' });
+      }
+      return;
     }
     const labels = config.feedback.yours?.labels ?? [];
     if (labels.length === 0) return;

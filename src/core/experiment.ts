@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Config } from './config';
 import { createMethod, type Method } from './algos';
+import { comparisonRows } from './comparisons_file';
 import { disposeOutput } from './algos/method';
 import type { ExactEvaluator } from './eval/exact';
 import { monteCarloWinRates } from './eval/monte_carlo';
@@ -20,7 +21,7 @@ import { MAX_MATRIX } from './eval/winrate';
 import { createNet, createPopulation, sampleResponses, streams } from './population';
 import type { Prepared } from './preparation/prepare';
 import { adoptPreparation, prepareShared, type PreparationSource, type SharedPreparation } from './preparation/shared';
-import { allResponses } from './tasks/task';
+import { allResponses, hasGold } from './tasks/task';
 import type { Experiment, ExperimentInfo, IterationResult, MemberSummary, Metrics, PolicyTables, RunSummary, StageReport } from './types';
 
 /** How an experiment gets its preparation. */
@@ -125,8 +126,11 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
         names.forEach((n, i) => (m[n] = values[i * P + p]));
         const xs = Array.from(xsAll.subarray(p * B, (p + 1) * B));
         const ys = xs.map((_, b) => seq(ysAll, p * B + b));
-        m['reward/gold'] = xs.reduce((s, x, b) => s + task.gold(x, ys[b]), 0) / B;
-        if (data.has('reference')) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(data.get('reference'), p * B + b))));
+        // A task from your data has no gold reward and no pool: those metrics do not exist for it.
+        if (hasGold(task)) {
+          m['reward/gold'] = xs.reduce((s, x, b) => s + task.gold(x, ys[b]), 0) / B;
+          if (data.has('reference')) Object.assign(m, monteCarloWinRates(task, xs, ys, xs.map((_, b) => seq(data.get('reference'), p * B + b))));
+        }
         return m;
       });
       const bad = firstNonFinite(members, nextBetas, data.get('weights'));
@@ -189,7 +193,7 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       policy: pi,
       reference: reference[p],
       optimum: reference[p].map((ref, x) => optimalPolicy(ref, proxy[p][x], beta).pi),
-      optimumGold: reference[p].map((ref, x) => optimalPolicy(ref, gold[x], beta).pi),
+      ...(gold ? { optimumGold: reference[p].map((ref, x) => optimalPolicy(ref, gold[x], beta).pi) } : {}),
       ...(t.result.nash ? { nash: t.result.nash.pi } : {}),
     };
   }
@@ -221,6 +225,10 @@ export function createExperiment(config: Config, options: ExperimentOptions = {}
       return (await preparing).result;
     },
     step,
+    async comparisons() {
+      if (!prepared) await experiment.prepare();
+      return comparisonRows(task, prepared!.feedback.comparisons[0]);
+    },
     async summary(): Promise<RunSummary> {
       const t = prepared;
       const members: MemberSummary[] = [];

@@ -6,6 +6,7 @@
 import type { Config, Member } from './config';
 import type { FrontierPoint } from './eval/optimum';
 import type { PairView } from './eval/pairs';
+import type { ComparisonRow } from './comparisons_file';
 import type { PolicyBars, SampleView } from './eval/samples';
 
 export type { MemberBars, PolicyBars, SampleVerdict, SampleView } from './eval/samples';
@@ -42,8 +43,8 @@ export interface ComparisonView {
 export interface FrontierSet {
   /** π*_β of the learned reward r_φ: `reward` is r_φ, `other` the gold reward it earns. */
   proxy: FrontierPoint[];
-  /** π*_β of the gold reward: the best any method could do at each KL. */
-  gold: FrontierPoint[];
+  /** π*_β of the gold reward: the best any method could do at each KL (absent on a task from your data). */
+  gold?: FrontierPoint[];
 }
 
 /** The Nash equilibrium of the gold preference per prompt (small one-step tasks). */
@@ -103,8 +104,8 @@ export interface PolicyTables {
   reference: number[][];
   /** π* ∝ π_ref·exp(r_proxy/β): the optimum of what the method optimizes. */
   optimum: number[][];
-  /** π* ∝ π_ref·exp(r_gold/β): the optimum had the reward model been perfect. */
-  optimumGold: number[][];
+  /** π* ∝ π_ref·exp(r_gold/β): the optimum had the reward model been perfect (absent without a gold reward). */
+  optimumGold?: number[][];
 }
 
 export interface MemberSummary {
@@ -147,6 +148,8 @@ export interface Experiment {
   step(): Promise<IterationResult>;
   /** Final metrics, plus exact policy tables for enumerable tasks. */
   summary(): Promise<RunSummary>;
+  /** The first run's labelled comparisons (yours or your file's included) as rows of the export format; prepares first if needed. */
+  comparisons(): Promise<ComparisonRow[]>;
   /** Frees every tensor the experiment owns. */
   dispose(): void;
 }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, defaultConfig, parseConfig } from './config';
 import { prepareShared } from './preparation/shared';
 import { taskFor } from './tasks';
-import { responseCount } from './tasks/task';
+import { responseCount, type GoldTask } from './tasks/task';
 import { agreement, offeredPair, YOU, type YourLabel } from './your_labels';
 
-const bandit = taskFor({ id: 'bandit' });
+const bandit = taskFor({ id: 'bandit' }) as GoldTask;
 
 describe('your labels', () => {
   it('are offered the same comparisons for the same seed: a prompt and two different replies', () => {

@@ -10,7 +10,7 @@
 import type { Config } from './config';
 import { Rng } from './rng';
 import { preferFirst, type Comparison } from './tasks/annotators';
-import { decodeResponse, encodeResponse, goldPrefers, type Task } from './tasks/task';
+import { decodeResponse, encodeResponse, goldPrefers, type GoldTask, type Task } from './tasks/task';
 
 export type YourLabel = [x: number, first: number, second: number, firstWins: 0 | 1];
 
@@ -58,7 +58,7 @@ export interface Agreement {
   annotators: { name: string; bias: string; agreement: number }[];
 }
 
-export function agreement(task: Task, labels: readonly YourLabel[]): Agreement {
+export function agreement(task: GoldTask, labels: readonly YourLabel[]): Agreement {
   const V = task.vocab.length;
   let gold = 0;
   const sums = task.annotators.map(() => 0);

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../core/config';
 import type { ExperimentInfo, IterationResult, PrepareResult, RunSummary } from '../core/types';
-import type { BackendChoice, BackendInfo, BackendName, EngineEvent, FromWorker, LabEngine, ReplyMap, RequestOf, RequestType, SerializedError, ToWorker } from './protocol';
+import type { BackendChoice, BackendInfo, BackendName, ComparisonsFile, EngineEvent, FromWorker, LabEngine, ReplyMap, RequestOf, RequestType, SerializedError, ToWorker } from './protocol';
 import type { PortLike } from './serve';
 
 /** A port that can also be shut down and report that the worker failed to start or crashed. */
@@ -70,6 +70,9 @@ export class WorkerEngineClient implements LabEngine {
   }
   summary(): Promise<RunSummary> {
     return this.call({ type: 'summary' });
+  }
+  comparisons(format: 'csv' | 'jsonl'): Promise<ComparisonsFile> {
+    return this.call({ type: 'comparisons', format });
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {

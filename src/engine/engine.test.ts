@@ -169,6 +169,9 @@ function scripted(config: Config, script: (iteration: number) => Metrics | Error
     async summary() {
       return { config, task: { id: 'bandit', title: 'Bandit', enumerable: true }, iterations: iteration, prepare: empty, members: [] };
     },
+    async comparisons() {
+      return [];
+    },
     dispose() {},
   };
 }

@@ -11,6 +11,7 @@
  */
 import { isCancelled } from '../core/cancel';
 import { ConfigError, type Config } from '../core/config';
+import { toComparisonsCsv, toComparisonsJsonl } from '../core/comparisons_file';
 import { estimateCost, overBudget } from '../core/cost';
 import { createExperiment } from '../core/experiment';
 import type { PreparationSource } from '../core/preparation/shared';
@@ -19,7 +20,7 @@ import { selectBackend, type EngineEnv } from './backend';
 import { watchDevice, type DeviceWatcher } from './device_loss';
 import { PreparationCache } from './preparation_cache';
 import { openPreparationStore, type PreparationStore } from './preparation_store';
-import { serializeError, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
+import { serializeError, type BackendChoice, type BackendInfo, type BackendName, type ComparisonsFile, type EngineEvent, type EngineEventBody, type EngineStatus, type LabEngine } from './protocol';
 
 export interface LocalEngineOptions {
   /** Default 'node' outside a browser-like global scope. */
@@ -156,6 +157,13 @@ export class LocalEngine implements LabEngine {
 
   async summary(): Promise<RunSummary> {
     return this.exclusive(() => this.current().summary());
+  }
+
+  async comparisons(format: 'csv' | 'jsonl'): Promise<ComparisonsFile> {
+    return this.exclusive(async () => {
+      const rows = await this.current().comparisons();
+      return { text: format === 'csv' ? toComparisonsCsv(rows) : toComparisonsJsonl(rows), rows: rows.length };
+    });
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {

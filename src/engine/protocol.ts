@@ -41,7 +41,8 @@ export type Request =
   | { type: 'play'; delayMs?: number }
   | { type: 'pause' }
   | { type: 'reset'; run?: number }
-  | { type: 'summary' };
+  | { type: 'summary' }
+  | { type: 'comparisons'; format: 'csv' | 'jsonl' };
 
 export interface ReplyMap {
   init: BackendInfo;
@@ -52,6 +53,13 @@ export interface ReplyMap {
   pause: null;
   reset: null;
   summary: RunSummary;
+  comparisons: ComparisonsFile;
+}
+
+/** The run's labelled comparisons as a file: prompt, chosen, rejected, annotator. */
+export interface ComparisonsFile {
+  text: string;
+  rows: number;
 }
 
 export type RequestType = Request['type'];
@@ -108,6 +116,8 @@ export interface LabEngine {
   /** Drops the trained state (cancelling a preparation in progress) as run `run`; the loaded config stays. */
   reset(run?: number): Promise<null>;
   summary(): Promise<RunSummary>;
+  /** The first run's labelled comparisons (preparing first if needed) as CSV or JSON lines. */
+  comparisons(format: 'csv' | 'jsonl'): Promise<ComparisonsFile>;
   subscribe(listener: (event: EngineEvent) => void): () => void;
   dispose(): void;
 }

@@ -25,6 +25,7 @@ function handlersFor(engine: LabEngine): Handlers {
     pause: () => engine.pause(),
     reset: (r) => engine.reset(r.run),
     summary: () => engine.summary(),
+    comparisons: (r) => engine.comparisons(r.format),
   };
 }
 

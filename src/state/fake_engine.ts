@@ -5,7 +5,7 @@
  */
 import { populationOf, type Config } from '../core/config';
 import type { ExperimentInfo, IterationResult } from '../core/types';
-import type { BackendChoice, BackendInfo, BackendName, EngineEvent, EngineEventBody, LabEngine } from '../engine/protocol';
+import type { BackendChoice, BackendInfo, BackendName, ComparisonsFile, EngineEvent, EngineEventBody, LabEngine } from '../engine/protocol';
 
 export interface FakeEngineOptions {
   /** The stages each iteration reports (`<stage> of <iteration>`, `ms` = index + 1). */
@@ -124,6 +124,11 @@ export class FakeEngine implements LabEngine {
 
   async summary(): Promise<never> {
     throw new Error('not used');
+  }
+
+  async comparisons(format: 'csv' | 'jsonl'): Promise<ComparisonsFile> {
+    this.calls.push(`comparisons ${format}`);
+    return { text: format === 'csv' ? 'prompt,chosen,rejected,annotator\nHi,Hello,Bye,careful\n' : '{"prompt":"Hi","chosen":"Hello","rejected":"Bye","annotator":"careful"}\n', rows: 1 };
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {

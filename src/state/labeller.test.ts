@@ -28,7 +28,7 @@ describe('the labeller', () => {
       [o0.x, o0.first, o0.second, 1],
       [o2.x, o2.first, o2.second, 0],
     ]);
-    expect(yourAgreement().labels).toBe(2);
+    expect(yourAgreement()?.labels).toBe(2);
 
     expect(applyYourLabels('alone')).toBe(true);
     expect(useLab.getState().config.feedback.yours).toEqual({ labels: allLabels(), use: 'alone' });

@@ -5,6 +5,7 @@
  */
 import { create } from 'zustand';
 import { taskFor } from '../core/tasks';
+import { hasGold } from '../core/tasks/task';
 import { agreement, labelsOf, offeredPair, type Agreement, type OfferedPair, type YourLabel } from '../core/your_labels';
 import { setConfig } from './actions';
 import { useLab } from './labStore';
@@ -46,9 +47,10 @@ export function allLabels(): YourLabel[] {
   return [...labelsOf(useLab.getState().config), ...useLabeller.getState().pending];
 }
 
-/** Your agreement with gold and with each simulated annotator, over all your labels. */
-export function yourAgreement(): Agreement {
-  return agreement(taskFor(useLab.getState().config.task), allLabels());
+/** Your agreement with gold and with each simulated annotator, over all your labels (none on a task from your data). */
+export function yourAgreement(): Agreement | null {
+  const task = taskFor(useLab.getState().config.task);
+  return hasGold(task) ? agreement(task, allLabels()) : null;
 }
 
 /** Puts your labels in the run (the judges and the offline methods train on them), alone or with the pool's. */

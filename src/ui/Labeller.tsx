@@ -25,6 +25,16 @@ export function Labeller() {
   const total = inRun.length + pending.length;
   const agree = total > 0 ? yourAgreement() : null;
   const use = config.feedback.yours?.use;
+  if (task.data) {
+    return (
+      <section className="labeller" aria-labelledby="labeller-title" data-testid="labeller">
+        <h2 id="labeller-title" className="panel-title">
+          You as the annotator
+        </h2>
+        <p className="muted">This task is your own preference file: its labels are the file’s, and there is no gold preference or simulated annotator to compare yours with.</p>
+      </section>
+    );
+  }
 
   // The arrows label while focus is in this panel; they do not reach the page's shortcuts (→ steps).
   function onKeyDown(e: KeyboardEvent) {

@@ -4,7 +4,7 @@ import { expectation, optimalPolicy, totalVariation } from '../eval/optimum';
 import { createExperiment } from '../experiment';
 import { poolPreference, sigmoid } from '../tasks/annotators';
 import { sharedPreparation, leakCheck } from '../testing';
-import { goldTable, taskFor, type Task } from '../tasks';
+import { goldTable, taskFor, type GoldTask, type Task } from '../tasks';
 import { DPO_STAGES } from './dpo';
 import { ONLINE_DPO_STAGES } from './online_dpo';
 
@@ -84,7 +84,7 @@ describe('online DPO and XPO on the bandit', () => {
     const { members } = await experiment.summary();
     experiment.dispose();
     const { reference } = members[0].tables!;
-    const task = taskFor(config.task);
+    const task = taskFor(config.task) as GoldTask;
     const gold = goldTable(task);
     // E_{x, y ~ π_ref}[r_gold], the SFT policy's exact gold reward (≈ 0.12 here), against the
     // trained policy's exact one at the last iteration (≈ 0.3–0.6; the best reply earns 0.9).

@@ -9,7 +9,9 @@ import { sequenceLogProb } from '../math/logprobs';
 import type { RewardNet } from '../models/reward_mlp';
 import type { SeqNet } from '../models/seq_net';
 import type { Population } from '../population';
-import { allResponses, goldTable } from '../tasks/task';
+import type { Feedback } from '../preparation/feedback';
+import type { Comparison } from '../tasks/annotators';
+import { allResponses, encodeResponse, goldTable, hasGold } from '../tasks/task';
 import { goldMatrix, MAX_MATRIX, winVectors } from './winrate';
 
 export interface ExactTables {
@@ -17,8 +19,8 @@ export interface ExactTables {
   reference: number[][][];
   /** r_φ per member [P][x][y]. */
   proxy: number[][][];
-  /** Gold reward [x][y]. */
-  gold: number[][];
+  /** Gold reward [x][y]; null for a task from your data (it has none). */
+  gold: number[][] | null;
   /** Gold preference [x][y][y'] for small one-step tasks, else null. */
   preference: number[][][] | null;
 }
@@ -39,19 +41,34 @@ export interface ExactEvaluator {
   dispose(): void;
 }
 
+/** Each member's held-out comparisons (the end of its list) as flat indices x·N + y of the chosen and rejected reply. */
+function heldOutIndices(feedback: Feedback, N: number, V: number): [number[][], number[][]] {
+  const nTest = feedback.test.prompts.shape[1] as number;
+  const held = feedback.comparisons.map((list) => list.slice(list.length - nTest));
+  const at = (c: Comparison, winner: boolean) => c.x * N + encodeResponse(c.firstWins === winner ? c.first : c.second, V);
+  return [held.map((l) => l.map((c) => at(c, true))), held.map((l) => l.map((c) => at(c, false)))];
+}
+
+/**
+ * On a task from your data (no gold reward), each evaluation also reports `agreement/held_out`:
+ * how often the policy's own implicit reward log π/π_ref ranks a held-out row's chosen reply
+ * above its rejected one (a tie counts half, so ½ at π = π_ref) — TRL's reward accuracy, on rows
+ * no judge trained on.
+ */
 export async function createExactEvaluator(
   pop: Population,
   policy: SeqNet,
   reference: readonly tf.Tensor[],
   reward: RewardNet,
+  feedback: Feedback,
   signal?: AbortSignal,
 ): Promise<ExactEvaluator> {
   const { P, task } = pop;
   const { nPrompts, T } = pop.shape;
   const ys = allResponses(task);
   const N = ys.length;
-  const gold = goldTable(task);
-  const preference = T === 1 && N <= MAX_MATRIX ? goldMatrix(task) : null;
+  const gold = hasGold(task) ? goldTable(task) : null;
+  const preference = hasGold(task) && T === 1 && N <= MAX_MATRIX ? goldMatrix(task) : null;
 
   const flatPrompts = new Int32Array(nPrompts * N);
   const flatTokens = new Int32Array(nPrompts * N * T);
@@ -61,12 +78,12 @@ export async function createExactEvaluator(
       flatTokens.set(y, (x * N + i) * T);
     });
   }
-  const [prompts, tokens, px, goldT] = tf.tidy(() => [
+  const [prompts, tokens, px] = tf.tidy(() => [
     tf.tile(tf.tensor2d(flatPrompts, [1, nPrompts * N], 'int32'), [P, 1]),
     tf.tile(tf.tensor3d(flatTokens, [1, nPrompts * N, T], 'int32'), [P, 1, 1]),
     tf.reshape(tf.tensor1d(task.promptProbs as number[]), [1, nPrompts]),
-    tf.reshape(tf.tensor2d(gold), [1, nPrompts, N]),
   ]);
+  const goldT = gold ? tf.tidy(() => tf.reshape(tf.tensor2d(gold), [1, nPrompts, N])) : null;
   const logProbs = (params?: readonly tf.Tensor[], net: SeqNet = policy): tf.Tensor =>
     tf.tidy(() => tf.reshape(sequenceLogProb(net, prompts, tokens, params), [P, nPrompts, N]));
   // π_ref and r_φ are frozen once the method starts: compute them, and the judgements that depend on them, once.
@@ -76,20 +93,25 @@ export async function createExactEvaluator(
   const refProbs = refHost.map((m) => m.map((row) => row.map(Math.exp)));
 
   // Members sharing a seed (a β sweep) share π_ref exactly: judge each distinct reference once.
+  // (A task from your data has no gold and no pool to judge with: no win rates.)
   const bySeed = new Map<number, { gold: number[][]; pool: number[][] }>();
   const vectors: { gold: number[][]; pool: number[][] }[] = [];
   try {
     for (const [p, m] of pop.members.entries()) {
+      if (!hasGold(task)) break;
       if (!bySeed.has(m.seed)) bySeed.set(m.seed, await winVectors(task, refProbs[p], signal));
       vectors.push(bySeed.get(m.seed)!);
     }
   } catch (error) {
-    tf.dispose([prompts, tokens, px, goldT, logRef, proxy]); // cancelled: free what was made so far
+    tf.dispose([prompts, tokens, px, logRef, proxy, ...(goldT ? [goldT] : [])]); // cancelled: free what was made so far
     throw error;
   }
-  const vGold = tf.tensor3d(vectors.map((v) => v.gold));
-  const vPool = tf.tensor3d(vectors.map((v) => v.pool));
+  const vGold = vectors.length > 0 ? tf.tensor3d(vectors.map((v) => v.gold)) : null;
+  const vPool = vectors.length > 0 ? tf.tensor3d(vectors.map((v) => v.pool)) : null;
   const matrix = preference ? tf.tensor3d(preference) : null;
+  // Flat indices x·N + y of each held-out row's chosen and rejected reply, per member [P, n].
+  const rows = hasGold(task) ? null : heldOutIndices(feedback, N, pop.shape.V);
+  const [chosenAt, rejectedAt] = rows ? rows.map((idx) => tf.tensor2d(idx, [P, idx[0].length], 'int32')) : [null, null];
 
   return {
     logProbs,
@@ -101,11 +123,18 @@ export async function createExactEvaluator(
         const expect = (f: tf.Tensor): tf.Tensor => weigh(tf.sum(tf.mul(pi, f), 2));
         const out: Record<string, tf.Tensor> = {
           'kl/exact': expect(tf.sub(logPi, logRef)),
-          'reward/gold_exact': expect(goldT),
           'reward/proxy_exact': expect(proxy),
-          'winrate/vs_ref_gold': expect(vGold),
-          'winrate/vs_ref_pool': expect(vPool),
         };
+        if (goldT) out['reward/gold_exact'] = expect(goldT);
+        if (chosenAt && rejectedAt) {
+          const implicit = tf.reshape(tf.sub(logPi, logRef), [P, nPrompts * N]);
+          const h = tf.sub(tf.gather(implicit, chosenAt, 1, 1), tf.gather(implicit, rejectedAt, 1, 1));
+          out['agreement/held_out'] = tf.mean(tf.add(tf.cast(tf.greater(h, 0), 'float32'), tf.mul(0.5, tf.cast(tf.equal(h, 0), 'float32'))), 1);
+        }
+        if (vGold && vPool) {
+          out['winrate/vs_ref_gold'] = expect(vGold);
+          out['winrate/vs_ref_pool'] = expect(vPool);
+        }
         if (matrix) {
           // Σ_y π(y|x)·P(y ≻ y'|x) for every y', then the worst y' per prompt.
           const vsEach = tf.matMul(tf.transpose(pi, [1, 0, 2]), matrix); // [n_x, P, N]
@@ -116,7 +145,7 @@ export async function createExactEvaluator(
     },
     tables: { reference: refProbs, proxy: proxyHost, gold, preference },
     dispose() {
-      tf.dispose([prompts, tokens, px, goldT, logRef, proxy, vGold, vPool, ...(matrix ? [matrix] : [])]);
+      tf.dispose([prompts, tokens, px, logRef, proxy, ...[goldT, vGold, vPool, matrix, chosenAt, rejectedAt].filter((t) => t !== null)]);
     },
   };
 }

@@ -4,10 +4,10 @@
  * the noise-free pool. Returns the mean and its standard error.
  */
 import { poolPreference } from '../tasks/annotators';
-import { goldPrefers, type Task } from '../tasks/task';
+import { goldPrefers, type GoldTask } from '../tasks/task';
 import type { Metrics } from '../types';
 
-export function monteCarloWinRates(task: Task, xs: readonly number[], ys: readonly number[][], refs: readonly number[][]): Metrics {
+export function monteCarloWinRates(task: GoldTask, xs: readonly number[], ys: readonly number[][], refs: readonly number[][]): Metrics {
   const gold = xs.map((x, b) => goldPrefers(task, x, ys[b], refs[b]));
   const pool = xs.map((x, b) => poolPreference(task, x, ys[b], refs[b]));
   const [g, gse] = meanSe(gold);

@@ -11,7 +11,7 @@ import { tokenLogProbs } from '../math/logprobs';
 import type { RewardNet } from '../models/reward_mlp';
 import type { SeqNet } from '../models/seq_net';
 import { preferFirst } from '../tasks/annotators';
-import { allResponses, goldPrefers, type Task } from '../tasks/task';
+import { allResponses, goldPrefers, hasGold, type GoldTask, type Task } from '../tasks/task';
 import { optimalPolicy } from './optimum';
 
 /** Most responses an iteration reports to the inspector. */
@@ -40,14 +40,15 @@ export interface SampleView {
   advantage?: number[];
   /** log π_ref(y_t | x, y_<t). */
   logProbRef: number[];
-  gold: number;
+  /** Gold reward; absent on a task from your data (it has none, and no pool either). */
+  gold?: number;
   /** r_φ(x, y): the learned reward model's score. */
   proxy: number;
   verdicts: SampleVerdict[];
   /** The noise-free pool's P(this ≻ π_ref). */
-  poolWin: number;
+  poolWin?: number;
   /** The gold preference's P(this ≻ π_ref). */
-  goldWin: number;
+  goldWin?: number;
   /**
    * `expected`: verdicts are exact expectations over every response of π_ref (enumerable
    * tasks); `sampled`: against the one response of π_ref in `reference`.
@@ -147,7 +148,7 @@ interface Opponents {
 /** Opponent sets per π_ref table and prompt: π_ref is frozen during training, so each is built once. */
 const opponentCache = new WeakMap<object, Map<number, Opponents>>();
 
-function opponentsOf(task: Task, x: number, ys: readonly number[][], w: readonly number[]): Opponents {
+function opponentsOf(task: GoldTask, x: number, ys: readonly number[][], w: readonly number[]): Opponents {
   return {
     ys: [...ys],
     w: [...w],
@@ -157,7 +158,7 @@ function opponentsOf(task: Task, x: number, ys: readonly number[][], w: readonly
 }
 
 /** Each annotator's, the pool's and gold's P(y ≻ y'), averaged over π_ref's responses with their weights. */
-function judge(task: Task, x: number, y: readonly number[], o: Opponents) {
+function judge(task: GoldTask, x: number, y: readonly number[], o: Opponents) {
   const verdicts = task.annotators.map((a, k) => {
     const u = o.u[k];
     let win = 0;
@@ -208,16 +209,18 @@ export function readSamples(task: Task, data: ArrayLike<number>, k: number, refT
   return Array.from({ length: k }, (_, i) => {
     const x = Number(data[i]);
     const y = at(yAt, i, T);
-    let opponents: Opponents;
+    // On a task from your data there is no gold and no pool: nothing to judge against π_ref with.
+    const judgeWith = hasGold(task) ? task : null;
+    let opponents: Opponents | null = null;
     let reference: string | undefined;
-    if (refTable && cache) {
+    if (judgeWith && refTable && cache) {
       let cached = cache.get(x);
       if (!cached) {
         // Only responses π_ref actually gives mass to matter; skipping the rest keeps sequence tasks cheap.
         const support = refTable[x].map((p, j) => [p, j] as const).filter(([p]) => p > 1e-6);
         const total = support.reduce((s, [p]) => s + p, 0);
         cached = opponentsOf(
-          task,
+          judgeWith,
           x,
           support.map(([, j]) => ys[j]),
           support.map(([p]) => p / total),
@@ -225,19 +228,19 @@ export function readSamples(task: Task, data: ArrayLike<number>, k: number, refT
         cache.set(x, cached);
       }
       opponents = cached;
-    } else {
+    } else if (!refTable) {
       const r = at(refAt, i, T);
-      opponents = opponentsOf(task, x, [r], [1]);
+      if (judgeWith) opponents = opponentsOf(judgeWith, x, [r], [1]);
       reference = task.render(r);
     }
+    const judged = judgeWith && opponents ? { gold: judgeWith.gold(x, y), ...judge(judgeWith, x, y, opponents) } : { verdicts: [] };
     return {
       prompt: task.prompts[x],
       tokens: y.map((v) => task.vocab[v]),
       logProb: at(lpAt, i, T),
       logProbRef: at(refLpAt, i, T),
-      gold: task.gold(x, y),
       proxy: Number(data[rAt + i]),
-      ...judge(task, x, y, opponents),
+      ...judged,
       against: refTable ? 'expected' : 'sampled',
       ...(reference !== undefined ? { reference } : {}),
       ...Object.fromEntries(Object.entries(extras).flatMap(([name, flat]) => (flat ? [[name, at(0, i, T, flat)]] : []))),

@@ -7,7 +7,7 @@
  */
 import { checkpoint } from '../cancel';
 import { preferFirst } from '../tasks/annotators';
-import { allResponses, goldPrefers, type Task } from '../tasks/task';
+import { allResponses, goldPrefers, type GoldTask } from '../tasks/task';
 
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 
@@ -17,7 +17,7 @@ const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
  * utilities: this runs in every preparation of an enumerable task. About 2 s on the helpful
  * task, so it checks `signal` once per response row and can be cancelled like a training step.
  */
-export async function winVectors(task: Task, ref: readonly (readonly number[])[], signal?: AbortSignal): Promise<{ gold: number[][]; pool: number[][] }> {
+export async function winVectors(task: GoldTask, ref: readonly (readonly number[])[], signal?: AbortSignal): Promise<{ gold: number[][]; pool: number[][] }> {
   const ys = allResponses(task);
   const N = ys.length;
   const { annotators } = task;
@@ -65,7 +65,7 @@ export async function winVectors(task: Task, ref: readonly (readonly number[])[]
 }
 
 /** The gold preference matrix [prompt][y][y'] of a small one-step task (for worst-case win rates and Nash). */
-export function goldMatrix(task: Task): number[][][] {
+export function goldMatrix(task: GoldTask): number[][][] {
   const ys = allResponses(task);
   return task.prompts.map((_, x) => ys.map((a) => ys.map((b) => goldPrefers(task, x, a, b))));
 }

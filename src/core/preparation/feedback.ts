@@ -8,7 +8,7 @@ import type { SeqNet } from '../models/seq_net';
 import { drawMinibatch, drawPrompts, sampleResponses, streams, takeRows, type Population } from '../population';
 import type { Rng } from '../rng';
 import { labelPairs, type Comparison } from '../tasks/annotators';
-import { goldPrefers } from '../tasks/task';
+import { goldPrefers, hasGold, type Task } from '../tasks/task';
 import { yourComparisons, type YourLabel } from '../your_labels';
 
 /** Labelled pairs as tensors: the labelled winner and loser per member, [P, n, ...]. */
@@ -23,12 +23,13 @@ export interface Feedback {
   comparisons: Comparison[][];
   train: PairTensors;
   test: PairTensors;
-  /** The held-out pairs relabelled by the gold preference (a gold tie keeps the annotator's label). */
+  /** The held-out pairs relabelled by the gold preference (a gold tie keeps the annotator's label; no gold: as labelled). */
   testGold: PairTensors;
 }
 
 /** Draws `n` pairs per member from π_ref and labels them (one readback). */
 export async function collectFeedback(pop: Population, policy: SeqNet, reference: readonly tf.Tensor[]): Promise<Feedback> {
+  if (pop.task.data) return feedbackFrom(pop, fileComparisons(pop, pop.task.data.pairs));
   const { yours } = pop.config.feedback;
   const mine = yours ? yourComparisons(pop.task, yours.labels as YourLabel[]) : [];
   // Alone: your labels are the farm, for every member. Mixed: yours first, so they all land in
@@ -56,13 +57,28 @@ async function poolFeedback(pop: Population, policy: SeqNet, reference: readonly
   });
 }
 
+/**
+ * A task from your data: its rows are the comparisons (chosen shown first), in an order shuffled
+ * with each member's stream so that the held-out split is a random part of the file.
+ */
+function fileComparisons(pop: Population, rows: NonNullable<Task['data']>['pairs']): Comparison[][] {
+  return streams(pop, 'data/order').map((rng) =>
+    Array.from(rng.permutation(rows.length), (i) => {
+      const [x, chosen, rejected, annotator] = rows[i];
+      return { x, first: [chosen], second: [rejected], annotator, firstWins: true, coinToss: false };
+    }),
+  );
+}
+
 /** The feedback of labelled comparisons (per member): the training and held-out splits as tensors. */
 export function feedbackFrom(pop: Population, comparisons: Comparison[][]): Feedback {
   const n = comparisons[0].length;
   const nTest = Math.max(1, Math.round(n * pop.config.rewardModel.heldOut));
   const nTrain = n - nTest;
+  const { task } = pop;
   const goldLabel = (c: Comparison): Comparison => {
-    const p = goldPrefers(pop.task, c.x, c.first, c.second);
+    if (!hasGold(task)) return c;
+    const p = goldPrefers(task, c.x, c.first, c.second);
     return { ...c, firstWins: p === 0.5 ? c.firstWins : p > 0.5 };
   };
   return {

@@ -9,6 +9,7 @@ import { PopulationAdam } from '../math/adam';
 import { bradleyTerryLoss } from '../math/losses';
 import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
 import type { Rng } from '../rng';
+import { hasGold } from '../tasks/task';
 import type { Metrics } from '../types';
 import type { Feedback, PairTensors } from './feedback';
 
@@ -73,7 +74,9 @@ export async function trainJudge(
     const v = await stacked.data();
     stacked.dispose();
     const n = opts.name;
-    metrics = pop.members.map((_, p) => ({ [`${n}/loss`]: v[p], [`${n}/accuracy`]: v[pop.P + p], [`${n}/gold_accuracy`]: v[2 * pop.P + p] }));
+    // Without a gold preference (a task from your data) the held-out rows' own labels are all there is.
+    const gold = hasGold(pop.task);
+    metrics = pop.members.map((_, p) => ({ [`${n}/loss`]: v[p], [`${n}/accuracy`]: v[pop.P + p], ...(gold ? { [`${n}/gold_accuracy`]: v[2 * pop.P + p] } : {}) }));
     onProgress(step, opts.steps, metrics);
   };
   try {

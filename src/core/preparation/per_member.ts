@@ -33,7 +33,7 @@ export async function broadcastPrepared(p: Prepared, pop: Population, rows: read
   index.dispose();
   const pick = <T>(perPreparationMember: readonly T[]): T[] => rows.map((r) => perPreparationMember[r]).filter((x) => x !== undefined);
   const feedback = feedbackFrom(pop, pick(p.feedback.comparisons));
-  const evaluator = p.evaluator ? await createExactEvaluator(pop, policy, reference, reward) : null;
+  const evaluator = p.evaluator ? await createExactEvaluator(pop, policy, reference, reward, feedback) : null;
   const r = p.result;
   return {
     reference,

@@ -75,7 +75,7 @@ export async function prepare(
     let evaluator: ExactEvaluator | null = null;
     if (pop.enumerable) {
       mark('exact', 0);
-      evaluator = keep(await createExactEvaluator(pop, policy, reference, rm.reward, signal));
+      evaluator = keep(await createExactEvaluator(pop, policy, reference, rm.reward, feedback, signal));
       mark('exact', 1);
     }
     await checkpoint(signal);
@@ -138,8 +138,8 @@ function frontiers(pop: Population, evaluator: ExactEvaluator): FrontierSet[] {
   const { reference, proxy, gold } = evaluator.tables;
   const betas = betaGrid();
   return pop.members.map((_, p) => ({
-    proxy: frontier(pop.task.promptProbs, reference[p], proxy[p], betas, gold),
-    gold: frontier(pop.task.promptProbs, reference[p], gold, betas),
+    proxy: frontier(pop.task.promptProbs, reference[p], proxy[p], betas, gold ?? undefined),
+    ...(gold ? { gold: frontier(pop.task.promptProbs, reference[p], gold, betas) } : {}),
   }));
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config';
 import { snapshot } from '../models/sample';
 import { createNet, createPopulation } from '../population';
-import type { Annotator } from '../tasks/task';
+import type { Annotator, GoldTask } from '../tasks/task';
 import { allResponses } from '../tasks/task';
 import { collectFeedback, disposeFeedback } from './feedback';
 import { trainRewardModel } from './reward_model';
@@ -17,7 +17,8 @@ describe('Bradley–Terry reward model', () => {
     const base = createPopulation(
       defaultConfig({ sft: { steps: 100 }, feedback: { comparisons: 8000, labelNoise: 0 }, rewardModel: { steps: 800, lr: 0.05, heldOut: 0.1 } }),
     );
-    const oracle: Annotator = { name: 'oracle', bias: 'none', utility: base.task.gold, positionBias: 0, temperature: 1 };
+    const gold = (base.task as GoldTask).gold;
+    const oracle: Annotator = { name: 'oracle', bias: 'none', utility: gold, positionBias: 0, temperature: 1 };
     const pop = { ...base, task: { ...base.task, annotators: [oracle] } };
     const policy = createNet(pop, pop.shape.V, 'policy');
     await trainSft(pop, policy, () => {});
@@ -34,7 +35,7 @@ describe('Bradley–Terry reward model', () => {
     for (let p = 0; p < n; p++) {
       ys.forEach((yy, i) => {
         const fitted = r[p * ys.length + i] - r[p * ys.length];
-        errors.push(Math.abs(fitted - (pop.task.gold(p, yy) - pop.task.gold(p, ys[0]))));
+        errors.push(Math.abs(fitted - (gold(p, yy) - gold(p, ys[0]))));
       });
     }
     // Gold differences span up to 2.5; BT estimates from a few hundred comparisons per pair carry

@@ -85,7 +85,7 @@ export async function restorePreparation(config: Config, snapshot: PreparationSn
     made.push({ dispose: () => tf.dispose(reference) });
     const feedback = feedbackFrom(pop, snapshot.comparisons);
     made.push({ dispose: () => disposeFeedback(feedback) });
-    const evaluator = pop.enumerable ? await createExactEvaluator(pop, net, reference, reward) : null;
+    const evaluator = pop.enumerable ? await createExactEvaluator(pop, net, reference, reward, feedback) : null;
     const prepared: Prepared = { reference, reward, preference, feedback, evaluator, result: snapshot.result };
     return sharedPreparationOf(key, prepared, net);
   } catch (error) {

@@ -4,7 +4,7 @@
  * frontier can be computed and drawn exactly.
  */
 import type { Rng } from '../rng';
-import type { Annotator, Task } from './task';
+import type { Annotator, GoldTask } from './task';
 
 const REPLIES = [
   'Hi.',
@@ -54,7 +54,7 @@ const annotators: Annotator[] = [
   { name: 'hasty', bias: 'prefers whichever reply it reads first', utility: gold, positionBias: 0.6, temperature: 0.7 },
 ];
 
-export const bandit: Task = {
+export const bandit: GoldTask = {
   id: 'bandit',
   title: 'Customer-service bandit',
   summary:

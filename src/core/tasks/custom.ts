@@ -4,7 +4,7 @@
  * response or a pairwise preference matrix P[i][j] = P(response i ≻ response j).
  */
 import type { Rng } from '../rng';
-import type { Annotator, Task } from './task';
+import type { Annotator, GoldTask } from './task';
 
 export interface CustomTaskSpec {
   title: string;
@@ -15,7 +15,7 @@ export interface CustomTaskSpec {
   preference?: number[][];
 }
 
-export function customTask(spec: CustomTaskSpec): Task {
+export function customTask(spec: CustomTaskSpec): GoldTask {
   const n = spec.responses.length;
   const reference = spec.reference ?? spec.responses.map(() => 1 / n);
   const preference = spec.preference;

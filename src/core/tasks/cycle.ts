@@ -5,7 +5,7 @@
  * prompt is transitive, as a control.
  */
 import type { Rng } from '../rng';
-import type { Annotator, Task } from './task';
+import type { Annotator, GoldTask } from './task';
 
 const REPLIES = ['rock', 'paper', 'scissors', 'shrug'] as const;
 const PROMPTS = ['“Play me: rock, paper or scissors?”', '“Which tool for cutting paper?”'] as const;
@@ -49,7 +49,7 @@ const annotators: Annotator[] = [
   { name: 'hasty', bias: 'prefers whichever reply it reads first', utility: gold, preference: goldPreference, positionBias: 0.4, temperature: 1 },
 ];
 
-export const cycle: Task = {
+export const cycle: GoldTask = {
   id: 'cycle',
   title: 'Rock, paper, scissors (intransitive)',
   summary:

@@ -4,7 +4,7 @@
  * replies, so a reward model fit to their labels pays for padding that gold does not.
  */
 import type { Rng } from '../rng';
-import type { Annotator, Task } from './task';
+import type { Annotator, GoldTask } from './task';
 
 const VOCAB = ['·', 'answer', 'detail', 'example', 'please', '!!'] as const;
 const [BLANK, ANSWER, DETAIL, EXAMPLE, PLEASE, BANG] = [0, 1, 2, 3, 4, 5];
@@ -64,7 +64,7 @@ function demonstrate(_x: number, rng: Rng): number[] {
   return [first, ...rest];
 }
 
-export const helpful: Task = {
+export const helpful: GoldTask = {
   id: 'helpful',
   title: 'Helpful replies (sequence)',
   summary:

@@ -6,7 +6,7 @@
  * standard errors.
  */
 import type { Rng } from '../rng';
-import type { Annotator, Task } from './task';
+import type { Annotator, GoldTask } from './task';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5'] as const;
 const T = 5;
@@ -50,7 +50,7 @@ function demonstrate(x: number, rng: Rng): number[] {
   return y;
 }
 
-export const sorting: Task = {
+export const sorting: GoldTask = {
   id: 'sorting',
   title: 'Sort five digits (verifiable)',
   summary:

@@ -38,14 +38,20 @@ export interface Task {
   promptProbs: readonly number[];
   /** The noisy demonstrator whose samples SFT imitates. */
   demonstrate(x: number, rng: Rng): number[];
-  /** Hidden gold reward (for preference tasks: the Borda score, mean win rate against a uniform reply). */
-  gold(x: number, y: readonly number[]): number;
+  /**
+   * Hidden gold reward (for preference tasks: the Borda score, mean win rate against a uniform
+   * reply). Absent for a task built from your data: nothing is known beyond its labels.
+   */
+  gold?(x: number, y: readonly number[]): number;
   /**
    * Hidden gold preference P(y ≻ y' | x), when the task has one that a reward cannot express
    * (e.g. a ≻ b ≻ c ≻ a). Absent: the gold preference compares gold rewards, ties counting ½.
    */
   goldPreference?(x: number, a: readonly number[], b: readonly number[]): number;
+  /** The simulated pool; for a task from your data, only the names of who labelled its rows. */
   annotators: readonly Annotator[];
+  /** A task from your data: its labelled rows, the comparisons every method learns from. */
+  data?: { pairs: readonly (readonly [x: number, chosen: number, rejected: number, annotator: number])[] };
   /** Renders a response for people. */
   render(y: readonly number[]): string;
 }
@@ -85,14 +91,21 @@ export function allResponses(task: Pick<Task, 'vocab' | 'T'>): number[][] {
   return Array.from({ length: responseCount(task) }, (_, i) => decodeResponse(i, V, task.T));
 }
 
+/** A task whose gold reward (and simulated annotators) are known: every task but one built from your data. */
+export type GoldTask = Task & { gold: (x: number, y: readonly number[]) => number };
+
+export function hasGold(task: Task): task is GoldTask {
+  return task.gold !== undefined;
+}
+
 /** Gold reward table [n_x][V^T] for an enumerable task. */
-export function goldTable(task: Task): number[][] {
+export function goldTable(task: GoldTask): number[][] {
   const ys = allResponses(task);
   return task.prompts.map((_, x) => ys.map((y) => task.gold(x, y)));
 }
 
 /** The gold preference P(a ≻ b | x): the task's own, or a comparison of gold rewards (ties ½). */
-export function goldPrefers(task: Task, x: number, a: readonly number[], b: readonly number[]): number {
+export function goldPrefers(task: GoldTask, x: number, a: readonly number[], b: readonly number[]): number {
   if (task.goldPreference) return task.goldPreference(x, a, b);
   const d = task.gold(x, a) - task.gold(x, b);
   return d > 0 ? 1 : d < 0 ? 0 : 0.5;

@@ -4,7 +4,7 @@ import { Rng } from '../rng';
 import { labelPairs, poolPreference } from './annotators';
 import { cycle } from './cycle';
 import { customTask, EXAMPLE_CUSTOM_TASK } from './custom';
-import { allResponses, goldPrefers, taskFor, TASKS, type Annotator, type Task } from './index';
+import { allResponses, goldPrefers, taskFor, TASKS, type Annotator, type GoldTask, type Task } from './index';
 
 /** A pool of one noise-free, certain annotator: it always prefers the higher gold reward. */
 function certainTask(): Task {
@@ -67,7 +67,7 @@ describe('custom tasks in the config', () => {
   it('round-trip through the schema and JSON unchanged', () => {
     const config = parseConfig({ task: EXAMPLE_CUSTOM_TASK });
     expect(parseConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
-    const task = taskFor(config.task);
+    const task = taskFor(config.task) as GoldTask;
     expect(task.vocab).toEqual(EXAMPLE_CUSTOM_TASK.responses);
     expect(task.gold(0, [3])).toBe(2);
   });
@@ -79,7 +79,7 @@ describe('custom tasks in the config', () => {
       [0.7, 0.1, 0.5],
     ];
     const config = parseConfig({ task: { id: 'custom', responses: ['a', 'b', 'c'], preference: P } });
-    const task = taskFor(config.task);
+    const task = taskFor(config.task) as GoldTask;
     expect(goldPrefers(task, 0, [0], [1])).toBe(0.8);
     expect(goldPrefers(task, 0, [2], [0])).toBe(0.7);
   });

@@ -31,7 +31,7 @@ export interface SampleInspectorProps {
   method?: MethodId;
 }
 
-const fmt = (v: number, digits = 2) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+const fmt = (v: number | undefined, digits = 2) => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
 /** Two decimals with a sign; a tiny value is 0.00, not −0.00. */
 const signed = (v: number) => (Math.abs(v) < 0.005 ? '0.00' : v > 0 ? `+${fmt(v)}` : fmt(v));
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

@@ -28,6 +28,7 @@ export function frontierCurves(set: FrontierSet | null, which: 'proxy' | 'gold',
     points: pts.filter((p) => Number.isFinite(p.kl) && Number.isFinite(p.reward) && p.kl <= limit).sort((a, b) => a.kl - b.kl),
   });
   if (which === 'proxy') return [curve('exact frontier π*_β of r_φ', false, set.proxy.map((p) => ({ kl: p.kl, reward: p.reward })))];
+  if (!set.gold) return [];
   return [
     curve('exact frontier π*_β of gold', false, set.gold.map((p) => ({ kl: p.kl, reward: p.reward }))),
     curve('π*_β of r_φ, judged by gold', true, set.proxy.filter((p) => p.other !== undefined).map((p) => ({ kl: p.kl, reward: p.other! }))),
