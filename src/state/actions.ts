@@ -8,7 +8,7 @@
 import { isCancelled } from '../core/cancel';
 import { parseConfig, type Config, type ConfigInput } from '../core/config';
 import { estimateCost, overBudget } from '../core/cost';
-import { BACKEND_CHAIN, type BackendChoice, type BackendInfo, type BackendName, type EngineEvent, type LabEngine } from '../engine/protocol';
+import { BACKEND_CHAIN, type BackendChoice, type BackendInfo, type BackendName, type ComparisonsFile, type EngineEvent, type LabEngine } from '../engine/protocol';
 import { readBackendMemory, writeBackendMemory } from './backendMemory';
 import { appendResult, lastIteration, useLab, withProgress } from './labStore';
 import { damagedLinkMessage, readHash, readPresent, refusedLinkMessage, writeHash } from './url';
@@ -283,6 +283,11 @@ export function setConfig(patch: Partial<ConfigInput>): boolean {
   set({ error: null });
   replaceConfig(next);
   return true;
+}
+
+/** The run's labelled comparisons from the engine (which prepares first if needed); undefined on failure (the alert says why). */
+export function requestComparisons(format: 'csv' | 'jsonl'): Promise<ComparisonsFile | undefined> {
+  return request('Exporting the comparisons', (e) => e.comparisons(format));
 }
 
 /** Runs one iteration (the engine prepares SFT and the reward model first if needed). */

@@ -20,6 +20,7 @@ export {
   type StageWalk,
   type RunAvailability,
 } from './stepper';
+export { importPreferenceFile, exportComparisons } from './preferenceData';
 export { useLabeller, currentOffer, answer, skip, allLabels, yourAgreement, applyYourLabels, clearYourLabels } from './labeller';
 export type { BackendChoice, BackendInfo, BackendName, EngineStatus } from '../engine/protocol';
 export {

@@ -59,7 +59,9 @@ export function Charts() {
   const [smoothing, setSmoothing] = useState(0);
   const members = useMemo(() => membersOf(info?.members, history), [info, history]);
   const method = useLab((s) => s.config.method.id);
-  const raw = useMemo(() => metricCharts(history, members, method), [history, members, method]);
+  // A task from your own data has no gold reward: its charts say what cannot be known.
+  const gold = useLab((s) => s.config.task.id !== 'data');
+  const raw = useMemo(() => metricCharts(history, members, method, gold), [history, members, method, gold]);
   const charts = useMemo(() => raw.map((c) => ({ ...c, rows: smoothRows(c.rows, smoothing) })), [raw, smoothing]);
   const first = charts.filter((c) => FIRST_ROW.has(c.id));
   const rest = charts.filter((c) => !FIRST_ROW.has(c.id));
@@ -77,11 +79,11 @@ export function Charts() {
       {first.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}
-      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} betaOnFrontier={METHOD_INFO[method].onFrontier === true} />
+      <KlRewardChart history={history} members={members} frontier={prepared?.frontier ?? null} taskTitle={info?.task.title ?? 'this task'} prepared={prepared !== null} betaOnFrontier={METHOD_INFO[method].onFrontier === true} gold={gold} />
       {rest.map((chart) => (
         <MetricChart key={chart.id} {...chart} />
       ))}
-      <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} />
+      <OveroptChart history={history} members={members} frontier={prepared?.frontier ?? null} gold={gold} />
       {tabular && <PolicyBarsChart bars={(view.after ? latest?.bars : before) ?? null} before={view.compare ? before : null} iteration={latest?.iteration ?? 0} afterUpdate={view.after} members={members} />}
       {view.pairs && latest?.pairs && <PairsTable pairs={latest.pairs} method={method} iteration={latest.iteration} compare={view.compare} />}
       <SampleInspector samples={latest?.samples} iteration={latest?.iteration ?? 0} runLabel={members[0]?.label ?? 'the first run'} view={view} method={info?.config.method.id ?? method} />

@@ -2,11 +2,12 @@
  * The experiment settings. Every committed change goes through `setConfig` (validated by
  * the config schema) and restarts the run; the hints quote the reference defaults.
  */
-import { defaultConfig, methodBeta, TASK_IDS, type Config } from '../core/config';
+import { DATA_LIMITS, defaultConfig, methodBeta, TASK_IDS, type Config } from '../core/config';
+import { MAX_FILE_CHARS } from '../core/preference_file';
 import { tryThisFor } from '../core/method_info';
 import { TASKS, taskFor } from '../core/tasks';
 import { EXAMPLE_CUSTOM_TASK } from '../core/tasks/custom';
-import { setConfig, showError, useLab } from '../state';
+import { importPreferenceFile, setConfig, showError, useLab } from '../state';
 import { DraftField, SelectField } from './Field';
 import { MethodPanel } from './MethodPanel';
 import { readSweep } from './sweepInput';
@@ -16,9 +17,25 @@ const DEFAULTS = defaultConfig();
 
 const BUILTIN_TASKS = TASK_IDS.map((id) => ({ value: id as string, label: TASKS[id].title }));
 
-/** Built-in tasks, then the custom task (its title once one is defined: it lives in the config). */
+/** Built-in tasks, then the custom task (its title once one is defined: it lives in the config), then your file's when loaded. */
 function taskOptions(task: Config['task']): { value: string; label: string }[] {
-  return [...BUILTIN_TASKS, { value: 'custom', label: task.id === 'custom' ? `Custom: ${task.title}` : 'Custom (define your own)' }];
+  return [
+    ...BUILTIN_TASKS,
+    { value: 'custom', label: task.id === 'custom' ? `Custom: ${task.title}` : 'Custom (define your own)' },
+    ...(task.id === 'data' ? [{ value: 'data', label: `Your data: ${task.title}` }] : []),
+  ];
+}
+
+/** Reads the chosen file into the task; the input is cleared so the same file can be chosen again after fixing it. */
+async function onPreferenceFile(input: HTMLInputElement): Promise<void> {
+  const file = input.files?.[0];
+  input.value = '';
+  if (!file) return;
+  if (file.size > MAX_FILE_CHARS * 4) {
+    showError(`“${file.name}” was not imported: it is ${(file.size / 1e6).toFixed(1)} MB; a preference file holds at most ${DATA_LIMITS.pairs.toLocaleString('en')} rows.`);
+    return;
+  }
+  importPreferenceFile(await file.text(), file.name);
 }
 
 /** The custom task as the JSON a user edits (without the `id`, which the picker sets). */
@@ -97,6 +114,15 @@ export function ConfigPanel() {
             onCommit={customFrom}
           />
         )}
+        <div className="field field-stacked">
+          <label htmlFor="preference-file" className="field-label">
+            Your preference data
+          </label>
+          <input id="preference-file" type="file" accept=".csv,.jsonl,.ndjson,text/csv,application/x-ndjson" aria-describedby="preference-file-hint" onChange={(e) => void onPreferenceFile(e.currentTarget)} />
+          <p id="preference-file-hint" className="field-hint">
+            {`CSV with the header prompt,chosen,rejected[,annotator], or JSON lines with those keys (what “Download comparisons” writes): up to ${DATA_LIMITS.pairs.toLocaleString('en')} rows, ${DATA_LIMITS.prompts} prompts, ${DATA_LIMITS.responses} replies. It becomes the task and travels in the link; it has no gold reward.`}
+          </p>
+        </div>
         <p className="try-this">
           <strong>Try this:</strong> {tryThisFor(task.tryThis, config.method.id)}
         </p>
@@ -130,13 +156,21 @@ export function ConfigPanel() {
           <DraftField
             label="Comparisons"
             inputMode="numeric"
-            hint={`Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}. Fewer pairs: watch the judges’ held-out accuracy drop and gold fall behind proxy.`}
+            hint={
+              config.task.id === 'data'
+                ? `Not used: your file’s ${config.task.pairs.length} rows are the comparisons (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges).`
+                : `Pairs of π_ref responses labelled by the simulated annotators (${Math.round(100 * config.rewardModel.heldOut)}% held out to measure the judges). Default ${DEFAULTS.feedback.comparisons}. Fewer pairs: watch the judges’ held-out accuracy drop and gold fall behind proxy.`
+            }
             value={String(config.feedback.comparisons)}
             onCommit={number('Comparisons', (comparisons) => setConfig({ feedback: { ...config.feedback, comparisons } }))}
           />
           <DraftField
             label="Label noise"
-            hint={`Chance a training label is replaced by a coin toss; ${DEFAULTS.feedback.labelNoise} (AlpacaFarm) flips a quarter of them. Watch the reward model’s gold accuracy.`}
+            hint={
+              config.task.id === 'data'
+                ? 'Not used: your file’s labels are taken as they are.'
+                : `Chance a training label is replaced by a coin toss; ${DEFAULTS.feedback.labelNoise} (AlpacaFarm) flips a quarter of them. Watch the reward model’s gold accuracy.`
+            }
             value={String(config.feedback.labelNoise)}
             onCommit={number('Label noise', (labelNoise) => setConfig({ feedback: { ...config.feedback, labelNoise } }))}
           />

@@ -3,18 +3,20 @@
  * annotators and with the gold preference, a sample of the labelled comparisons (and who
  * labelled them), and the gold preference's Nash equilibrium where it was computed.
  */
+import { useState } from 'react';
 import type { ComparisonView, Metrics, NashView } from '../core/types';
-import { useLab } from '../state';
+import { exportComparisons, useLab } from '../state';
+import { downloadText } from './downloadText';
 
 const percent = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${(100 * x).toFixed(1)}%`);
 const fixed = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(3));
 
-function JudgeRow({ name, prefix, metrics, notTrained }: { name: string; prefix: string; metrics: Metrics | undefined; notTrained?: string }) {
+function JudgeRow({ name, prefix, metrics, notTrained, gold }: { name: string; prefix: string; metrics: Metrics | undefined; notTrained?: string; gold: boolean }) {
   if (notTrained) {
     return (
       <tr>
         <th scope="row">{name}</th>
-        <td colSpan={3} className="muted">
+        <td colSpan={gold ? 3 : 2} className="muted">
           {notTrained}
         </td>
       </tr>
@@ -24,7 +26,7 @@ function JudgeRow({ name, prefix, metrics, notTrained }: { name: string; prefix:
     <tr>
       <th scope="row">{name}</th>
       <td>{percent(metrics?.[`${prefix}/accuracy`])}</td>
-      <td>{percent(metrics?.[`${prefix}/gold_accuracy`])}</td>
+      {gold && <td>{percent(metrics?.[`${prefix}/gold_accuracy`])}</td>}
       <td>{fixed(metrics?.[`${prefix}/loss`])}</td>
     </tr>
   );
@@ -73,6 +75,18 @@ function NashSummary({ nash }: { nash: NashView }) {
 export function JudgesPanel() {
   const prepared = useLab((s) => s.prepared);
   const label = useLab((s) => s.info?.members[0]?.label);
+  // A task from your file has its labels only: no gold preference, no simulated annotators.
+  const gold = useLab((s) => s.config.task.id !== 'data');
+  const [exporting, setExporting] = useState(false);
+  const download = async (format: 'csv' | 'jsonl') => {
+    setExporting(true);
+    try {
+      const file = await exportComparisons(format);
+      if (file) downloadText(file);
+    } finally {
+      setExporting(false);
+    }
+  };
   return (
     <section className="judges-panel" aria-labelledby="judges-title">
       <h2 id="judges-title" className="panel-title">
@@ -84,22 +98,24 @@ export function JudgesPanel() {
         <>
           <table className="judges">
             <caption>
-              Learned judges on held-out comparisons{label ? ` (${label})` : ''}: agreement with the annotators’ labels and with the
-              gold preference.
+              {gold
+                ? `Learned judges on held-out comparisons${label ? ` (${label})` : ''}: agreement with the annotators’ labels and with the gold preference.`
+                : `Learned judges on your file’s held-out rows${label ? ` (${label})` : ''}: agreement with its labels. Your data has no gold preference to measure them against.`}
             </caption>
             <thead>
               <tr>
                 <th scope="col">Judge</th>
                 <th scope="col">Accuracy (labels)</th>
-                <th scope="col">Accuracy (gold)</th>
+                {gold && <th scope="col">Accuracy (gold)</th>}
                 <th scope="col">Train loss</th>
               </tr>
             </thead>
             <tbody>
-              <JudgeRow name="Reward model (Bradley–Terry)" prefix="rm" metrics={prepared.rewardModel[0]} />
+              <JudgeRow name="Reward model (Bradley–Terry)" prefix="rm" metrics={prepared.rewardModel[0]} gold={gold} />
               <JudgeRow
                 name="Preference model (pairwise)"
                 prefix="pm"
+                gold={gold}
                 metrics={prepared.preferenceModel[0]}
                 notTrained={prepared.preferenceModel.length === 0 ? 'Not trained: only Nash-MD plays against it.' : undefined}
               />
@@ -129,6 +145,15 @@ export function JudgesPanel() {
               </tbody>
             </table>
           </details>
+          <p className="comparisons-export">
+            {`All ${gold ? 'labelled comparisons' : 'rows'} of the first run, in the format “Your preference data” reads: `}
+            <button type="button" disabled={exporting} onClick={() => void download('csv')}>
+              Download comparisons (CSV)
+            </button>{' '}
+            <button type="button" disabled={exporting} onClick={() => void download('jsonl')}>
+              JSON lines
+            </button>
+          </p>
         </>
       )}
     </section>

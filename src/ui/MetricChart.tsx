@@ -39,10 +39,12 @@ export interface MetricChartProps {
    * sweep with two metrics would otherwise bury the plot under 32 legend entries.
    */
   legend: LegendItem[];
+  /** Why this chart's numbers cannot exist here (a task from your data has no gold reward); shown in place of the plot. */
+  unknowable?: string;
 }
 
 /** A recharts line chart with animations off, so each new iteration shows at once. */
-export function MetricChart({ title, id, caption, yLabel, rows, series, legend }: MetricChartProps) {
+export function MetricChart({ title, id, caption, yLabel, rows, series, legend, unknowable }: MetricChartProps) {
   const first = series[0]?.dataKey;
   const values = rows.flatMap((r) => series.map((s) => r[s.dataKey]).filter((v): v is number => v !== undefined && Number.isFinite(v)));
   const iterations = rows.map((r) => r.iteration);
@@ -56,8 +58,8 @@ export function MetricChart({ title, id, caption, yLabel, rows, series, legend }
   });
   const drawn = first ? rows.map((r) => (r[first] === undefined ? '' : String(Number(r[first].toPrecision(6))))).join(',') : '';
   return (
-    <ChartFrame id={id} title={title} caption={caption} points={rows.length} legend={legend} data={{ first: drawn }}>
-      {rows.length === 0 ? null : (
+    <ChartFrame id={id} title={title} caption={caption} points={rows.length} legend={legend} data={{ first: drawn }} {...(unknowable ? { empty: unknowable } : {})}>
+      {rows.length === 0 || unknowable ? null : (
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
           <LineChart data={rows} margin={{ top: 4, right: endLabels.length ? Math.ceil(20 + 7.5 * Math.max(...endLabels.map((l) => l.text.length + 2))) : 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />

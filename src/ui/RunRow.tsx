@@ -4,18 +4,11 @@
  */
 import { useState } from 'react';
 import { deleteRun, exportRun, renameRun, reopenRun, toggleCompare, type SavedRun } from '../state';
+import { downloadText } from './downloadText';
 
-/** Hands a text file to the browser's download (the only DOM work exports need). */
 function download(id: string, kind: 'json' | 'csv'): void {
   const file = exportRun(id, kind);
-  if (!file) return;
-  const url = URL.createObjectURL(new Blob([file.text], { type: file.mime }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.fileName;
-  link.click();
-  // Revoked later: some browsers read the blob after click() returns.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (file) downloadText(file);
 }
 
 function when(ms: number): string {

@@ -23,11 +23,14 @@ export interface KlRewardChartProps {
   prepared: boolean;
   /** Whether the members' β is the KL coefficient of the frontier's π*_β (PPO and the DPO family), so each run's own optimum can be marked. */
   betaOnFrontier: boolean;
+  /** Whether the task has a gold reward to plot instead of the proxy (not a task from your data). */
+  gold?: boolean;
 }
 
 /** The plane, with a choice of reward: the proxy the method optimises or the hidden gold. */
-export function KlRewardChart({ history, members, frontier, taskTitle, prepared, betaOnFrontier }: KlRewardChartProps) {
-  const [which, setWhich] = useState<'proxy' | 'gold'>('proxy');
+export function KlRewardChart({ history, members, frontier, taskTitle, prepared, betaOnFrontier, gold = true }: KlRewardChartProps) {
+  const [picked, setWhich] = useState<'proxy' | 'gold'>('proxy');
+  const which = gold ? picked : 'proxy';
   const klMetric = klMetricOf(history);
   const rewardMetric = rewardMetricOf(history, `reward/${which}`);
   const trajectories = useMemo(() => members.map((m) => trajectoryRows(history, m.index, klMetric, rewardMetric)), [history, members, klMetric, rewardMetric]);
@@ -63,7 +66,7 @@ export function KlRewardChart({ history, members, frontier, taskTitle, prepared,
     ...curves.map((c) => ({ label: c.label, color: FRONTIER_COLOR, dashed: c.dashed })),
     ...(bonBound === undefined ? [] : [{ label: 'log n − (n−1)/n', color: STYLE_COLOR, dotted: true }]),
   ];
-  const select = (
+  const select = !gold ? undefined : (
     <label className="chart-control">
       Reward
       <select value={which} onChange={(e) => setWhich(e.target.value === 'gold' ? 'gold' : 'proxy')}>

@@ -11,11 +11,14 @@ import { klMetricOf, memberColor, rewardMetricOf, sqrtKl } from '../chartData';
 import { ChartFrame } from './ChartFrame';
 import { AXIS_PROPS, axisLabel, formatTick, formatValue, GRID_COLOR, STYLE_COLOR } from './format';
 import { FRONTIER_COLOR } from './frontier';
+import { NO_GOLD } from './metricSpecs';
 
 export interface OveroptChartProps {
   history: readonly IterationResult[];
   members: readonly Member[];
   frontier: FrontierSet[] | null;
+  /** False for a task from your data: there is no gold reward, and the chart says so. */
+  gold?: boolean;
 }
 
 /** A member's points (√KL, gold, proxy) in iteration order, where KL and both rewards were measured. */
@@ -30,7 +33,7 @@ export function overoptRows(history: readonly IterationResult[], member: number,
 }
 
 /** Gold (solid) and proxy (dashed) reward per member against √KL. */
-export function OveroptChart({ history, members, frontier }: OveroptChartProps) {
+export function OveroptChart({ history, members, frontier, gold: hasGold = true }: OveroptChartProps) {
   const klMetric = klMetricOf(history);
   const gold = rewardMetricOf(history, 'reward/gold');
   const proxy = rewardMetricOf(history, 'reward/proxy');
@@ -56,8 +59,8 @@ export function OveroptChart({ history, members, frontier }: OveroptChartProps) 
   ];
 
   return (
-    <ChartFrame id="overoptimization" title="Gold vs proxy against √KL" caption={caption} points={history.length} legend={legend} data={{ trajectories: drawn }}>
-      {drawn === 0 ? null : (
+    <ChartFrame id="overoptimization" title="Gold vs proxy against √KL" caption={caption} points={history.length} legend={hasGold ? legend : []} data={{ trajectories: drawn }} {...(hasGold ? {} : { empty: NO_GOLD.overoptimization })}>
+      {drawn === 0 || !hasGold ? null : (
         <ResponsiveContainer width="100%" height="100%" minHeight={120}>
           <LineChart margin={{ top: 4, right: 12, bottom: 12, left: 8 }}>
             <CartesianGrid stroke={GRID_COLOR} strokeDasharray="3 3" />

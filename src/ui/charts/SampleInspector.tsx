@@ -89,8 +89,10 @@ function ShadeKey({ after }: { after: boolean }) {
 }
 
 /** What the caption says the rows are, at this point of the walk. */
-function rowsCaption(runLabel: string, iteration: number, view: StageView, against: SampleView['against'] | undefined): string {
-  const wins = `Win columns: P(this ≻ a response of π_ref for the same prompt)${against === 'expected' ? ', exact over all of π_ref’s responses.' : ', against the one response of π_ref shown.'}`;
+function rowsCaption(runLabel: string, iteration: number, view: StageView, against: SampleView['against'] | undefined, judged: boolean): string {
+  const wins = judged
+    ? `Win columns: P(this ≻ a response of π_ref for the same prompt)${against === 'expected' ? ', exact over all of π_ref’s responses.' : ', against the one response of π_ref shown.'}`
+    : 'Your data has no gold reward and no annotators to judge them by: the proxy is the reward model’s score.';
   const sampled = `Responses of ${runLabel} sampled in iteration ${iteration}`;
   if (!view.after) return `${sampled}, coloured by the policy that sampled them (before this iteration’s update). ${view.scores ? wins : 'Their scores come at the next stage.'}`;
   if (view.compare) return `${sampled}. log π(y|x) before → after: how this iteration’s update moved the policy on each response. ${wins}`;
@@ -102,6 +104,8 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
   const against = samples?.[0]?.against;
   const shown = view.responses ? samples : undefined;
   const advantages = view.advantages && Boolean(samples?.[0]?.advantage);
+  // A task from your data has no gold reward and no pool: only the proxy column exists.
+  const judged = samples?.[0]?.gold !== undefined;
   return (
     <section className="inspector" aria-labelledby="inspector-title" data-testid="sample-inspector" data-samples={shown?.length ?? 0}>
       <h3 id="inspector-title" className="chart-title">
@@ -113,7 +117,7 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
         <p className="chart-caption" data-testid="inspector-waiting">{`Iteration ${iteration}’s responses are drawn at its “${view.drawnAt}” stage, from the updated policy: press Next stage to get there.`}</p>
       ) : (
         <>
-          <p className="chart-caption">{rowsCaption(runLabel, iteration, view, against)}</p>
+          <p className="chart-caption">{rowsCaption(runLabel, iteration, view, against, judged)}</p>
           <ShadeKey after={view.after} />
           {advantages && (
             <p className="shade-key" data-testid="advantage-key">
@@ -128,7 +132,7 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
                   <th scope="col">Response</th>
                   {view.compare && <th scope="col">log π(y|x) before → after</th>}
                   {against === 'sampled' && <th scope="col">π_ref’s response</th>}
-                  {view.scores && (
+                  {view.scores && judged && (
                     <>
                       <th scope="col">Gold</th>
                       <th scope="col">Proxy</th>
@@ -137,6 +141,7 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
                       <th scope="col">Annotators’ win</th>
                     </>
                   )}
+                  {view.scores && !judged && <th scope="col">Proxy</th>}
                 </tr>
               </thead>
               <tbody>
@@ -148,7 +153,8 @@ export function SampleInspector({ samples, iteration, runLabel, view = FULL_VIEW
                     </td>
                     {view.compare && <td className="number">{`${fmt(sum(s.logProbBefore ?? s.logProb), 3)} → ${fmt(sum(s.logProb), 3)}`}</td>}
                     {against === 'sampled' && <td>{s.reference}</td>}
-                    {view.scores && (
+                    {view.scores && !judged && <td>{fmt(s.proxy)}</td>}
+                    {view.scores && judged && (
                       <>
                         <td>{fmt(s.gold)}</td>
                         <td>{fmt(s.proxy)}</td>

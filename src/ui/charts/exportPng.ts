@@ -95,8 +95,8 @@ export function downloadBlob(blob: Blob, filename: string): void {
   document.body.append(link);
   link.click();
   link.remove();
-  // The download has started by the next task; the URL is not needed after it.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
+  // Revoked later: some browsers read the blob after click() returns.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** A file name from a chart title: "KL–reward plane" → "alignment-lab-kl-reward-plane.png". */

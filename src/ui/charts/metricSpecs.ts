@@ -76,8 +76,17 @@ export function membersOf(info: Member[] | undefined, history: readonly Iteratio
   return Array.from({ length: count }, (_, index) => ({ index, seed: 0, beta: 0, label: `member ${index + 1}` }));
 }
 
-/** The per-iteration charts for a history, in page order. */
-export function metricCharts(history: readonly IterationResult[], members: readonly Member[], method: MethodId = 'ppo'): MetricChartProps[] {
+/** What a task without gold (your own data) cannot show, said where the chart would be. */
+export const NO_GOLD = {
+  reward: 'Cannot be known: your data has no hidden gold reward, only its labels. The proxy reward is the reward model’s opinion, fitted to them; the agreement chart measures the policy against rows it never trained on.',
+  overoptimization: 'Cannot be known: over-optimisation is gold falling while the proxy climbs, and your data has no gold reward to watch fall. The agreement with held-out rows is the nearest measure it has.',
+} as const;
+
+/**
+ * The per-iteration charts for a history, in page order. Without gold (a task from your data),
+ * the gold chart says so and the win-rate chart becomes agreement with the file's held-out rows.
+ */
+export function metricCharts(history: readonly IterationResult[], members: readonly Member[], method: MethodId = 'ppo', gold = true): MetricChartProps[] {
   const hasExact = hasMetric(history, 'kl/exact');
   /** Exact expectation under π where the task is enumerable (solid), the batch's sample mean (dashed). */
   const rewardChart = (id: string, title: string, metric: string, what: string, yLabel: string) => {
@@ -118,7 +127,9 @@ export function metricCharts(history: readonly IterationResult[], members: reado
     : 'KL(π‖π_ref), how far the policy moved from the SFT reference (sampled k3 estimate).';
   return [
     rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', PROXY_CAPTION[method], 'reward r_φ'),
-    rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.', 'gold reward'),
+    gold
+      ? rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.', 'gold reward')
+      : { id: 'gold-reward', title: 'Gold reward', yLabel: 'gold reward', caption: 'The hidden true reward of a built-in task.', rows: [], series: [], legend: [], unknowable: NO_GOLD.reward },
     {
       id: 'kl',
       title: 'KL',
@@ -128,7 +139,25 @@ export function metricCharts(history: readonly IterationResult[], members: reado
       series: klSeries,
       legend: legendOf(members, [...(hasExact ? exactAnd('k3 estimate') : []), ...(bonBound ? [{ label: 'log n − (n−1)/n', dashed: false, dotted: true }] : [])]),
     },
-    {
+    gold ? winRateChart() : agreementChart(),
+    lossChart(),
+  ];
+
+  function agreementChart(): MetricChartProps {
+    return {
+      id: 'agreement',
+      title: 'Agreement with held-out rows',
+      yLabel: 'agreement',
+      caption:
+        'How often the policy’s own implicit reward, log π/π_ref, ranks the chosen reply of a held-out row of your file above the rejected one (ties count half, so π_ref scores ½). A win rate against π_ref needs a gold preference or annotators, which your data does not have.',
+      rows: chartRows(history, ['agreement/held_out']),
+      series: memberSeries(members, 'agreement/held_out'),
+      legend: legendOf(members),
+    };
+  }
+
+  function winRateChart(): MetricChartProps {
+    return {
       id: 'win-rate',
       title: 'Win rate vs π_ref',
       yLabel: 'win rate',
@@ -146,7 +175,6 @@ export function metricCharts(history: readonly IterationResult[], members: reado
         { label: 'annotator pool', dashed: true },
         ...(hasMetric(history, 'winrate/worst_case') ? [{ label: 'worst case', dashed: false, dotted: true }] : []),
       ]),
-    },
-    lossChart(),
-  ];
+    };
+  }
 }
