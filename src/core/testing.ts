@@ -73,6 +73,14 @@ export function sharedPreparation(base: Partial<ConfigInput>, options: PrepareOp
     config: (overrides: Partial<ConfigInput> = {}): Config => defaultConfig({ ...base, ...overrides }),
     /** Runs that config on the preparation for its iterations; every iteration's result. */
     run: (overrides: Partial<ConfigInput> = {}) => runExperiment(defaultConfig({ ...base, ...overrides }), get()),
+    /** Trains `method` for `iterations` on the preparation; member 0's exact tables at the end, and r_φ [prompt][response]. */
+    tables: async (method: ConfigInput['method'], iterations: number) => {
+      const experiment = createExperiment(defaultConfig({ ...base, iterations, evalEvery: iterations, method }), { shared: get() });
+      for (let i = 0; i < iterations; i++) await experiment.step();
+      const { members } = await experiment.summary();
+      experiment.dispose();
+      return { ...members[0].tables!, proxy: get().prepared.evaluator!.tables.proxy[0] };
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type ConfigInput } from '../config';
+import { defaultConfig } from '../config';
 import { totalVariation } from '../eval/optimum';
 import { createExperiment } from '../experiment';
 import { createTabularNet } from '../models/tabular';
@@ -81,14 +81,7 @@ describe('P3O’s reward equivalence (the paper’s Definition 1)', () => {
 
 const bandit = sharedPreparation({ task: { id: 'bandit' }, sft: { steps: 150 }, rewardModel: { steps: 150 } });
 
-async function train(method: ConfigInput['method'], iterations: number) {
-  const config = bandit.config({ iterations, evalEvery: iterations, method });
-  const experiment = createExperiment(config, { shared: bandit.preparation() });
-  for (let i = 0; i < iterations; i++) await experiment.step();
-  const { members } = await experiment.summary();
-  experiment.dispose();
-  return members[0].tables!;
-}
+const train = bandit.tables;
 
 describe('P3O on the tabular bandit', () => {
   it.each(['joint', 'separate'] as const)('converges to π* ∝ π_ref·exp(r_φ/β) of its reward model (%s clipping, total variation < 0.02)', async (clip) => {
