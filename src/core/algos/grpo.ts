@@ -12,15 +12,15 @@
  * A group whose rewards are all equal has Â = 0 and teaches nothing. The k3 term's gradient at
  * π_θ = π_old is that of KL(π_ref‖π_θ), the forward KL, so with β > 0 the policy settles where
  * π(y)·(Â-weighted reward advantage) balances β·(π(y) − π_ref(y)) — near, not on, the
- * reverse-KL frontier π*_β. The loop is group_pg.ts's.
+ * reverse-KL frontier π*_β. The loop is pg_loop.ts's.
  */
 import type { GrpoHyper } from '../config';
 import type { Metrics } from '../types';
-import { createGroupMethod, type GroupSpec } from './group_pg';
+import { createPgMethod, type PgSpec } from './pg_loop';
 import type { Method, MethodContext } from './method';
 
-export function grpoSpec(variant: GrpoHyper['variant']): GroupSpec {
-  return { id: 'grpo', estimator: variant === 'dr_grpo' ? 'group_mean' : 'group_norm', klInReward: false, klInLoss: true, tokens: 'mean' };
+export function grpoSpec(variant: GrpoHyper['variant']): PgSpec {
+  return { id: 'grpo', estimator: variant === 'dr_grpo' ? 'group_mean' : 'group_norm', kl: 'k3_loss', tokens: 'mean' };
 }
 
 const f = (x: number | undefined, digits = 3): string => (x === undefined ? '–' : x.toFixed(digits));
@@ -44,5 +44,5 @@ function narrate(stage: string, m: Metrics, hp: GrpoHyper): string {
 }
 
 export function createGrpo(ctx: MethodContext, hp: GrpoHyper): Method {
-  return createGroupMethod(ctx, grpoSpec(hp.variant), hp, (stage, m) => narrate(stage, m, hp));
+  return createPgMethod(ctx, grpoSpec(hp.variant), hp, (stage, members) => narrate(stage, members[0] ?? {}, hp));
 }

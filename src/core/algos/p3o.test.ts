@@ -8,7 +8,7 @@ import type { RewardNet } from '../models/reward_mlp';
 import { createPopulation } from '../population';
 import { scenarioById } from '../scenarios';
 import { leakCheck, sharedPreparation } from '../testing';
-import { createGroupState, disposeGroupState, groupIteration } from './group_pg';
+import { createPgState, disposePgState, pgIteration } from './pg_loop';
 import { disposeOutput, type MethodContext } from './method';
 import { jointClipping, p3oSpec, separateClipping } from './p3o';
 
@@ -58,11 +58,11 @@ describe('P3O’s reward equivalence (the paper’s Definition 1)', () => {
       apply: (prompts: tf.Tensor, tokens: tf.Tensor) => tf.tidy(() => tf.add(tf.mul(tf.cast(tf.squeeze(tf.slice(tokens, [0, 0, 0], [-1, -1, 1]), [2]), 'float32'), 0.25), offset(prompts))),
     } as unknown as RewardNet;
     const ctx = { pop, policy, reference, reward, evaluator: null } as unknown as MethodContext;
-    const state = createGroupState(ctx, { ...config.method, k: 2 });
+    const state = createPgState(ctx, p3oSpec(clip), { ...config.method, k: 2 });
     const before = Array.from(policy.params[0].dataSync());
-    disposeOutput(groupIteration(ctx, state, p3oSpec(clip), { ...config.method, k: 2 }, 1));
+    disposeOutput(pgIteration(ctx, state, p3oSpec(clip), { ...config.method, k: 2 }, 1));
     const after = Array.from(policy.params[0].dataSync());
-    disposeGroupState(state);
+    disposePgState(state);
     policy.dispose();
     tf.dispose(reference);
     return { before, after };

@@ -18,12 +18,12 @@
  * Both equal eq. 6 at π_θ = π_old. Only r_1 − r_2 enters, so adding any c(x) to every reward of
  * a prompt changes nothing (the paper's reward equivalence, Definition 1); PPO's absolute
  * advantages do change. The pair difference is RLOO's leave-one-out advantage at k = 2, so the
- * loop is group_pg.ts's.
+ * loop is pg_loop.ts's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { P3oHyper } from '../config';
 import type { Metrics } from '../types';
-import { createGroupMethod, type GroupSpec, type SequenceSurrogate } from './group_pg';
+import { createPgMethod, type PgSpec, type SequenceSurrogate } from './pg_loop';
 import { perMember, type Method, type MethodContext } from './method';
 
 /** Pairs sit side by side: response j of prompt b at column 2b + j. [P, 2B] → [P, B, 2]. */
@@ -49,8 +49,8 @@ export const jointClipping: SequenceSurrogate = (logRatio, A, epsilon) =>
     return { loss: tf.neg(tf.mul(perMember(objective), 0.5)), clipfrac: clippedFraction(ratio, epsilon) };
   });
 
-export function p3oSpec(clip: P3oHyper['clip']): GroupSpec {
-  return { id: 'p3o', estimator: 'leave_one_out', klInReward: true, klInLoss: false, tokens: 'sum', sequence: clip === 'joint' ? jointClipping : separateClipping };
+export function p3oSpec(clip: P3oHyper['clip']): PgSpec {
+  return { id: 'p3o', estimator: 'leave_one_out', kl: 'sequence_reward', tokens: 'sum', sequence: clip === 'joint' ? jointClipping : separateClipping };
 }
 
 const f = (x: number | undefined, digits = 3): string => (x === undefined ? '–' : x.toFixed(digits));
@@ -73,5 +73,5 @@ function narrate(stage: string, m: Metrics, hp: P3oHyper): string {
 }
 
 export function createP3o(ctx: MethodContext, hp: P3oHyper): Method {
-  return createGroupMethod(ctx, p3oSpec(hp.clip), { ...hp, k: 2 }, (stage, m) => narrate(stage, m, hp));
+  return createPgMethod(ctx, p3oSpec(hp.clip), { ...hp, k: 2 }, (stage, members) => narrate(stage, members[0] ?? {}, hp));
 }

@@ -8,14 +8,14 @@
  *   L   = −(1/k)·Σ_i A_i·log π_θ(y_i)                       (REINFORCE; clipped from the second pass)
  *
  * Its expected gradient is that of the KL-regularised objective E[r_φ] − β·KL(π‖π_ref), so on a
- * tabular task it reaches π* ∝ π_ref·exp(r_φ/β). The loop is group_pg.ts's.
+ * tabular task it reaches π* ∝ π_ref·exp(r_φ/β). The loop is pg_loop.ts's.
  */
 import type { RlooHyper } from '../config';
 import type { Metrics } from '../types';
-import { createGroupMethod, type GroupSpec } from './group_pg';
+import { createPgMethod, type PgSpec } from './pg_loop';
 import type { Method, MethodContext } from './method';
 
-export const RLOO_SPEC: GroupSpec = { id: 'rloo', estimator: 'leave_one_out', klInReward: true, klInLoss: false, tokens: 'sum' };
+export const RLOO_SPEC: PgSpec = { id: 'rloo', estimator: 'leave_one_out', kl: 'sequence_reward', tokens: 'sum' };
 
 const f = (x: number | undefined, digits = 3): string => (x === undefined ? '–' : x.toFixed(digits));
 
@@ -35,5 +35,5 @@ function narrate(stage: string, m: Metrics, hp: RlooHyper): string {
 }
 
 export function createRloo(ctx: MethodContext, hp: RlooHyper): Method {
-  return createGroupMethod(ctx, RLOO_SPEC, hp, (stage, m) => narrate(stage, m, hp));
+  return createPgMethod(ctx, RLOO_SPEC, hp, (stage, members) => narrate(stage, members[0] ?? {}, hp));
 }
