@@ -129,7 +129,7 @@ export function metricCharts(history: readonly IterationResult[], members: reado
     rewardChart('proxy-reward', 'Proxy reward', 'reward/proxy', PROXY_CAPTION[method], 'reward r_φ'),
     gold
       ? rewardChart('gold-reward', 'Gold reward', 'reward/gold', 'The hidden true reward; a gap to the proxy means over-optimization.', 'gold reward')
-      : { id: 'gold-reward', title: 'Gold reward', yLabel: 'gold reward', caption: 'The hidden true reward of a built-in task.', rows: [], series: [], legend: [], unknowable: NO_GOLD.reward },
+      : { id: 'gold-reward', title: 'Gold reward', yLabel: 'gold reward', caption: 'The hidden true reward, which the built-in tasks have and a task from your data does not.', rows: [], series: [], legend: [], unknowable: NO_GOLD.reward },
     {
       id: 'kl',
       title: 'KL',
