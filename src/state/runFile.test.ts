@@ -122,6 +122,7 @@ describe('default run names', () => {
     [defaultConfig({ method: { id: 'ppo' }, sweep: { kind: 'beta', values: [0.01, 0.1, 1, 0.03] } }), 'PPO β 0.01–1 (4) · bandit · seed 0'],
     [defaultConfig({ seed: 2, method: { id: 'best_of_n', n: 8 }, sweep: { kind: 'seed', count: 3 } }), 'Best-of-n n=8 · bandit · seeds 2–4'],
     [defaultConfig({ task: { id: 'cycle' }, method: { id: 'nash_md', tau: 0.2 } }), 'Nash-MD τ=0.2 · cycle · seed 0'],
+    [defaultConfig({ task: { id: 'data', title: 'support', prompts: ['Hi'], responses: ['a', 'b'], pairs: [[0, 0, 1, 0], [0, 1, 0, 0]] }, method: { id: 'p3o' } }), 'P3O β=0.05 · support · seed 0'],
   ])('names a run by method, its knob, task and seed: %#', (config, name) => {
     expect(defaultRunName(config)).toBe(name);
   });

@@ -108,7 +108,7 @@ export function defaultRunName(config: Config): string {
   else if (beta !== null) knob = ` ${symbol}=${beta}`;
   else if ('n' in m) knob = ` n=${m.n}`;
   const seeds = sweep.kind === 'seed' ? `seeds ${config.seed}–${config.seed + sweep.count - 1}` : `seed ${config.seed}`;
-  const task = config.task.id === 'custom' ? config.task.title : config.task.id;
+  const task = config.task.id === 'custom' || config.task.id === 'data' ? config.task.title : config.task.id;
   return cleanName(`${name}${knob} · ${task} · ${seeds}`);
 }
 
