@@ -1,11 +1,12 @@
 /**
  * Saved runs side by side: the runs ticked "Compare" in the history panel, overlaid on four
- * small charts (gold reward, proxy reward, KL, win rate) with a legend whose checkboxes switch
+ * small charts (gold reward, proxy reward, KL, win rate; and agreement with held-out rows when
+ * a run on your own data is among them) with a legend whose checkboxes switch
  * each run's lines on and off. A run's colour comes from its id, so it never changes.
  */
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { defaultRunName, toggleVisible, useRuns, type SavedRun } from '../state';
-import { COMPARE_METRICS, compareRows, runColor, type CompareMetric } from './compareData';
+import { compareCharts, compareRows, runColor, type CompareMetric } from './compareData';
 import './history.css';
 
 const DASHES = [undefined, '5 4', '1 3', '8 3 2 3'];
@@ -87,7 +88,7 @@ export function ComparePanel() {
         <p className="compare-note">Population members of a sweep share their run’s colour; member 1 onwards are dashed.</p>
       )}
       <div className="compare-grid">
-        {COMPARE_METRICS.map((chart) => (
+        {compareCharts(picked).map((chart) => (
           <CompareChart key={chart.id} chart={chart} runs={shown} names={names} />
         ))}
       </div>

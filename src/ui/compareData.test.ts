@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../core/config';
 import type { SavedRun } from '../state';
-import { COMPARE_METRICS, compareRows, metricOf, runColor } from './compareData';
+import { COMPARE_METRICS, compareCharts, compareRows, metricOf, runColor } from './compareData';
 
 function run(id: string, iterations: Record<string, number>[][]): SavedRun {
   return {
@@ -41,6 +41,14 @@ describe('comparison rows', () => {
     expect(series.map((s) => s.dataKey)).toEqual(['s#0', 's#1']);
     expect(rows).toEqual([{ iteration: 1, 's#0': 1, 's#1': 2 }]);
     expect(metricOf(none, ['reward/gold'])).toBeNull();
+  });
+
+  it('adds the agreement chart only when a compared run measured it (a run on your own data)', () => {
+    const bandit = run('b', [[{ 'reward/gold': 1, 'kl/exact': 0.1 }]]);
+    const mine = run('m', [[{ 'agreement/held_out': 0.7, 'kl/exact': 0.2 }]]);
+    expect(compareCharts([bandit]).map((c) => c.id)).toEqual(['gold-reward', 'proxy-reward', 'kl', 'winrate']);
+    expect(compareCharts([bandit, mine]).map((c) => c.id)).toEqual(['gold-reward', 'proxy-reward', 'kl', 'winrate', 'agreement']);
+    expect(compareRows([bandit, mine], compareCharts([mine]).at(-1)!).series.map((s) => s.dataKey)).toEqual(['m#0']);
   });
 
   it('gives a run the same colour whatever else is compared, and different runs different colours', () => {

@@ -12,6 +12,8 @@ export interface CompareMetric {
   title: string;
   /** Candidates in order of preference (e.g. exact KL where measured, else k3). */
   metrics: readonly string[];
+  /** Drawn only when a compared run measured it (the agreement of runs on your own data). */
+  whenMeasured?: boolean;
 }
 
 export const COMPARE_METRICS: readonly CompareMetric[] = [
@@ -19,7 +21,13 @@ export const COMPARE_METRICS: readonly CompareMetric[] = [
   { id: 'proxy-reward', title: 'Proxy reward', metrics: ['reward/proxy'] },
   { id: 'kl', title: 'KL to π_ref', metrics: ['kl/exact', 'kl/k3'] },
   { id: 'winrate', title: 'Win rate vs π_ref (gold)', metrics: ['winrate/vs_ref_gold'] },
+  { id: 'agreement', title: 'Agreement with held-out rows', metrics: ['agreement/held_out'], whenMeasured: true },
 ];
+
+/** The charts to draw for the compared runs: every chart, and those drawn only when measured if a run measured them. */
+export function compareCharts(runs: readonly SavedRun[]): CompareMetric[] {
+  return COMPARE_METRICS.filter((c) => !c.whenMeasured || runs.some((r) => metricOf(r, c.metrics) !== null));
+}
 
 /** One drawn line: a column of the rows, the run it belongs to and which member. */
 export interface CompareSeries {
