@@ -1,17 +1,20 @@
 /**
- * `npm run farm [-- --seeds 3] [--iterations N] [--backend wasm|cpu] [--task helpful] [--methods ppo,sft]`
+ * `npm run farm [-- --seeds 3] [--iterations N] [--backend wasm|cpu] [--task helpful | --data pairs.csv] [--methods ppo,sft]`
  *
  * Trains every method with its default settings on one task for several seeds (one shared
  * preparation, the seeds on the population axis) and prints the farm table as markdown on
  * stdout, followed by the command that made it. Progress goes to stderr.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { TASK_IDS, type MethodId, type TaskId } from './core/config';
+import { TASK_IDS, type DataTaskConfig, type MethodId, type TaskId } from './core/config';
+import { parsePreferenceFile } from './core/preference_file';
 import { farmTable, runFarm } from './core/farm';
 import { availableMethods } from './core/method_info';
 import { quietTfjsLogs, selectBackend } from './engine/backend';
 
-const USAGE = 'usage: npm run farm -- [--seeds 3] [--iterations N] [--backend wasm|cpu] [--task helpful|bandit|sorting|cycle] [--methods ppo,dpo,…]';
+const USAGE = 'usage: npm run farm -- [--seeds 3] [--iterations N] [--backend wasm|cpu] [--task helpful|bandit|sorting|cycle | --data pairs.csv] [--methods ppo,dpo,…]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -37,14 +40,23 @@ async function main(): Promise<void> {
         // through oneHotFloat (math/one_hot.ts).
         backend: { type: 'string', default: 'wasm' },
         task: { type: 'string', default: 'helpful' },
+        // Your own preference file (CSV or JSON lines): the table then reports what can be known without gold.
+        data: { type: 'string' },
         methods: { type: 'string' },
       },
     }));
   } catch (error) {
     fail((error as Error).message);
   }
-  const task = TASK_IDS.find((t) => t === values.task) as TaskId | undefined;
+  let task: TaskId | DataTaskConfig | undefined = TASK_IDS.find((t) => t === values.task);
   if (!task) fail(`--task must be one of ${TASK_IDS.join(', ')}, got "${values.task}"`);
+  if (values.data) {
+    try {
+      task = parsePreferenceFile(readFileSync(values.data, 'utf8').replace(/^\uFEFF/, ''), basename(values.data));
+    } catch (error) {
+      fail(`--data ${values.data}: ${(error as Error).message}`);
+    }
+  }
   if (values.backend !== 'wasm' && values.backend !== 'cpu') fail(`--backend must be cpu or wasm, got "${values.backend}"`);
   const known = availableMethods();
   const methods = values.methods?.split(',').map((m) => m.trim());
@@ -60,7 +72,8 @@ async function main(): Promise<void> {
   const result = await runFarm({ task, seeds, iterations, methods: methods as MethodId[] | undefined, onProgress: note });
   const command = ['npm run farm --', ...process.argv.slice(2)].join(' ').replace(/ --$/, '');
   process.stdout.write(`${farmTable(result)}\n\n`);
-  process.stdout.write(`\`${command}\` · task ${task} · seeds 0–${seeds - 1} · ${result.iterations} iterations · ${backend.label} · ${new Date().toISOString().slice(0, 10)}\n`);
+  const taskName = typeof task === 'string' ? task : `${task.title} (your data: ${task.pairs.length} rows)`;
+  process.stdout.write(`\`${command}\` · task ${taskName} · seeds 0–${seeds - 1} · ${result.iterations} iterations · ${backend.label} · ${new Date().toISOString().slice(0, 10)}\n`);
 }
 
 main().catch((error: unknown) => {

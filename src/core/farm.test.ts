@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExperiment } from './experiment';
 import { farmConfig, farmTable, runFarm, stat, type FarmOptions } from './farm';
+import { parsePreferenceFile } from './preference_file';
 
 const tiny: FarmOptions = {
   task: 'bandit',
@@ -54,6 +55,24 @@ describe('runFarm', () => {
     expect(sftLine).toContain(`| 0.500 ± 0.000 | 0.500 ± 0.000 | ${sft.gold.mean.toFixed(3)} ± ${sft.gold.sd.toFixed(3)} | 0.000 ± 0.000 |`);
     // Sorted by gold win rate, best first.
     expect(table[2].includes('`best_of_n`')).toBe(bon.winGold.mean > sft.winGold.mean);
+  });
+
+  it('on your own data, tabulates what can be known: agreement with held-out rows, proxy reward and KL, best agreement first', async () => {
+    const rows = ['prompt,chosen,rejected', ...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'Hi?,"Hello, how can I help?",Go away.' : 'Hi?,Hello.,Go away.'))];
+    const task = parsePreferenceFile(rows.join('\n'), 'greetings.csv');
+    const progress: string[] = [];
+    const result = await runFarm({ ...tiny, task, methods: ['sft', 'dpo'], iterations: 3, onProgress: (line) => progress.push(line) });
+    expect(result.gold).toBe(false);
+    expect(progress[0]).toBe('preparing greetings for 2 seed(s): SFT, your 40 rows, reward model');
+    const [sft, dpo] = result.rows;
+    expect(sft.agreement.mean).toBe(0.5); // π_ref's implicit reward is 0 on every row: all ties
+    expect(dpo.agreement.mean).toBeGreaterThan(0.9); // "Go away." always loses
+    expect(dpo.proxy).toEqual(stat(dpo.perSeed.map((m) => m['reward/proxy_exact'])));
+    expect(dpo.perSeed.every((m) => !Object.keys(m).some((k) => k.includes('gold')))).toBe(true);
+    const table = farmTable(result).split('\n');
+    expect(table[0]).toBe('| method | agreement with held-out rows | proxy reward r_φ (exact) | KL (exact) |');
+    expect(table[2]).toContain('`dpo`');
+    expect(table[3]).toContain('| SFT only (baseline) (`sft`) | 0.500 ± 0.000 |');
   });
 
   it('rejects a bad seed count with a clear message', async () => {

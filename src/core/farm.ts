@@ -2,16 +2,19 @@
  * The farm table (AlpacaFarm's Table 2 in miniature): every method with its default
  * settings on one task, several seeds, one shared preparation. The seeds are the
  * population axis (a seed sweep), so each method trains all seeds in one program and
- * every method sees the same π_ref, reward model, preference model and comparisons.
+ * every method sees the same π_ref, reward model, preference model and comparisons. On a
+ * task from your own data (no gold, no annotators) the table reports what can be known:
+ * agreement with the held-out rows, the reward model's score and the KL.
  */
-import { defaultConfig, TASK_IDS, type ConfigInput, type MethodId, type TaskId } from './config';
+import { defaultConfig, TASK_IDS, type ConfigInput, type DataTaskConfig, type MethodId, type TaskId } from './config';
 import { createExperiment } from './experiment';
 import { prepareShared } from './preparation/shared';
 import { availableMethods, METHOD_INFO, needsPreferenceModel } from './method_info';
 import type { Metrics } from './types';
 
 export interface FarmOptions {
-  task: TaskId;
+  /** A built-in task, or a task from your preference file. */
+  task: TaskId | DataTaskConfig;
   /** Seeds 0..seeds−1, trained together on the population axis. */
   seeds: number;
   /** Iterations per method; the config default when absent. */
@@ -42,6 +45,9 @@ export interface FarmRow {
   gold: Stat;
   /** KL(π‖π_ref): exact where enumerable, else the Monte Carlo estimate. */
   kl: Stat;
+  /** Your data only: agreement with the held-out rows, and the reward model's exact expected score. */
+  agreement: Stat;
+  proxy: Stat;
   /** Each seed's final metrics, from which the statistics above are computed. */
   perSeed: Metrics[];
 }
@@ -51,6 +57,8 @@ export interface FarmResult {
   iterations: number;
   /** True when gold reward, KL and win rates are exact expectations (enumerable task). */
   exact: boolean;
+  /** False on a task from your data: the table's columns are agreement, proxy reward and KL. */
+  gold: boolean;
 }
 
 /** Mean ± sample standard deviation. */
@@ -65,7 +73,7 @@ export function stat(values: readonly number[]): Stat {
 export function farmConfig(options: FarmOptions, method: MethodId) {
   return defaultConfig({
     ...options.farm,
-    task: { id: options.task },
+    task: typeof options.task === 'string' ? { id: options.task } : options.task,
     seed: 0,
     ...(options.iterations ? { iterations: options.iterations } : {}),
     // The table needs the last iteration only; exact evaluation at every step is most of the
@@ -78,7 +86,7 @@ export function farmConfig(options: FarmOptions, method: MethodId) {
 
 /** Prepares once, trains every method on it, and summarises each method's last iteration. */
 export async function runFarm(options: FarmOptions): Promise<FarmResult> {
-  if (!TASK_IDS.includes(options.task)) throw new Error(`unknown task "${options.task}"; one of ${TASK_IDS.join(', ')}`);
+  if (typeof options.task === 'string' && !TASK_IDS.includes(options.task)) throw new Error(`unknown task "${options.task}"; one of ${TASK_IDS.join(', ')}`);
   if (!Number.isInteger(options.seeds) || options.seeds < 1 || options.seeds > 16) throw new Error(`seeds must be an integer from 1 to 16, got ${options.seeds}`);
   const methods = options.methods ?? availableMethods();
   const say = options.onProgress ?? (() => {});
@@ -86,7 +94,8 @@ export async function runFarm(options: FarmOptions): Promise<FarmResult> {
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   const judges = needsPreferenceModel(methods) ? 'reward and preference models' : 'reward model';
-  say(`preparing ${first.task.id} for ${options.seeds} seed(s): SFT, ${first.feedback.comparisons} comparisons, ${judges}`);
+  const data = first.task.id === 'data' ? first.task : null;
+  say(`preparing ${data ? data.title : first.task.id} for ${options.seeds} seed(s): SFT, ${data ? `your ${data.pairs.length} rows` : `${first.feedback.comparisons} comparisons`}, ${judges}`);
   let stage = '';
   const farm = await prepareShared(
     first,
@@ -97,6 +106,7 @@ export async function runFarm(options: FarmOptions): Promise<FarmResult> {
   );
   say(`prepared (${elapsed()})`);
   let exact = false;
+  const gold = typeof options.task === 'string';
   const rows: FarmRow[] = [];
   try {
     for (const id of methods) {
@@ -111,12 +121,13 @@ export async function runFarm(options: FarmOptions): Promise<FarmResult> {
         experiment.dispose();
       }
       const r = rows[rows.length - 1];
-      say(`${id}: ${config.iterations} iterations done (${elapsed()}): win rate ${show(r.winGold, 3)}, gold ${show(r.gold, 3)}, KL ${show(r.kl, 3)}`);
+      const score = gold ? `win rate ${show(r.winGold, 3)}, gold ${show(r.gold, 3)}` : `agreement ${show(r.agreement, 3)}, proxy ${show(r.proxy, 3)}`;
+      say(`${id}: ${config.iterations} iterations done (${elapsed()}): ${score}, KL ${show(r.kl, 3)}`);
     }
   } finally {
     farm.dispose();
   }
-  return { rows, iterations: first.iterations, exact };
+  return { rows, iterations: first.iterations, exact, gold };
 }
 
 function row(method: MethodId, members: Metrics[], exact: boolean): FarmRow {
@@ -128,15 +139,25 @@ function row(method: MethodId, members: Metrics[], exact: boolean): FarmRow {
     winPool: pick('winrate/vs_ref_pool'),
     gold: pick(exact ? 'reward/gold_exact' : 'reward/gold'),
     kl: pick(exact ? 'kl/exact' : 'kl/mc'),
+    agreement: pick('agreement/held_out'),
+    proxy: pick(exact ? 'reward/proxy_exact' : 'reward/proxy'),
     perSeed: members,
   };
 }
 
 const show = (s: Stat, digits: number): string => (s.n > 1 ? `${s.mean.toFixed(digits)} ± ${s.sd.toFixed(digits)}` : s.mean.toFixed(digits));
 
-/** The markdown table, sorted by gold win rate, best first. */
+/** The markdown table, sorted by gold win rate (on your data: by agreement with the held-out rows), best first. */
 export function farmTable(result: FarmResult): string {
   const kl = result.exact ? 'KL (exact)' : 'KL (Monte Carlo)';
+  if (!result.gold) {
+    const sorted = [...result.rows].sort((a, b) => b.agreement.mean - a.agreement.mean);
+    return [
+      `| method | agreement with held-out rows | proxy reward r_φ (exact) | ${kl} |`,
+      '| --- | --- | --- | --- |',
+      ...sorted.map((r) => `| ${r.title} (\`${r.method}\`) | ${show(r.agreement, 3)} | ${show(r.proxy, 3)} | ${show(r.kl, 3)} |`),
+    ].join('\n');
+  }
   const gold = result.exact ? 'gold reward (exact)' : 'gold reward';
   const lines = [
     `| method | win rate vs π_ref (gold) | win rate vs π_ref (annotator pool) | ${gold} | ${kl} |`,
