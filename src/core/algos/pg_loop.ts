@@ -109,6 +109,8 @@ export interface PgState {
 }
 
 export function createPgState(ctx: MethodContext, spec: PgSpec, hp: PgHyper): PgState {
+  // The estimator and its settings come together: GAE without γ, λ and a value loss is no estimator.
+  if ((spec.estimator === 'gae') !== (hp.gae !== undefined)) throw new Error(`${spec.id}: the gae estimator needs hp.gae, and only it takes one`);
   const value = spec.estimator === 'gae' ? createNet(ctx.pop, 1, `${spec.id}/value-init`) : null;
   return {
     value,
