@@ -55,9 +55,14 @@ export type KernelCounter = (run: () => Promise<unknown>) => Promise<KernelCount
  */
 export const VIEW_KERNELS: ReadonlySet<string> = new Set(['Reshape', 'Identity']);
 
-/** Kernel names (tf.profile's list) → counts. */
-export function countOf(names: readonly string[]): KernelCount {
-  return { kernels: names.length, dispatches: names.filter((n) => !VIEW_KERNELS.has(n)).length };
+/**
+ * Kernel names (tf.profile's list) → counts. tf.profile also lists each custom-gradient op
+ * ("unnamed scope", "logSoftmax__op") beside the kernels it runs: `isKernel` (a name the backend
+ * registers) leaves those records out, which launch nothing of their own.
+ */
+export function countOf(names: readonly string[], isKernel: (name: string) => boolean = () => true): KernelCount {
+  const kernels = names.filter(isKernel);
+  return { kernels: kernels.length, dispatches: kernels.filter((n) => !VIEW_KERNELS.has(n)).length };
 }
 
 /** A β sweep of P members (P = 1: no sweep); preparation kept minimal, the method at its defaults. */

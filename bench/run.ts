@@ -51,7 +51,7 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 const firstRows: FirstRow[] = [];
 
 /** Kernels launched in this thread while `run` runs (the LocalEngine trains in-thread in Node). */
-const countKernels: KernelCounter = async (run) => countOf((await tf.profile(async () => void (await run()))).kernels.map((k) => k.name));
+const countKernels: KernelCounter = async (run) => countOf((await tf.profile(async () => void (await run()))).kernels.map((k) => k.name), (name) => tf.getKernel(name, tf.getBackend()) !== undefined);
 
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();

@@ -10,7 +10,7 @@ describe('reward over-optimisation on the helpful task (Gao, Schulman, Hilton 20
     // The same config the scenario loads: this is the scenario's promise. Which errors the
     // reward model makes depends on its preparation's pairs, so the exploit, and this test, hold
     // while preparation keeps its numbers (PREPARATION_VERSION); PPO's own rounding moves
-    // where gold peaks, not whether it falls (gold falls ≈ 0.5 below its peak here).
+    // where gold peaks, not whether it falls (gold falls ≈ 0.7 below its peak here).
     const scenario = SCENARIOS.find((s) => s.id === 'overoptimization')!;
     const config = scenario.config;
     const experiment = createExperiment(config);

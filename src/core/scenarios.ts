@@ -47,10 +47,12 @@ export const SCENARIOS: readonly Scenario[] = [
     ],
     watch: 'Proxy reward keeps climbing while gold reward peaks after a few iterations and falls back.',
     reference: { label: 'Gao, Schulman, Hilton 2022: Scaling laws for reward model overoptimization', url: 'https://arxiv.org/abs/2210.10760' },
-    // Seed 4: whether a reward model has an exploitable blind spot depends on its pairs; this
-    // one's does on every backend tested (gold falls ≈ 0.4–0.6 below its peak on WASM and CPU).
+    // Seed 10: whether a reward model has an exploitable blind spot depends on its pairs; this
+    // one's does on every backend tested (gold peaks near 1.0 by iteration 6–7 and falls ≈ 0.7
+    // below it on WASM and CPU). Which pairs a seed draws moves with preparation's rounding: seed
+    // 4 served until the fused kernels and the transformer's written gradient (PREPARATION_VERSION 3).
     config: {
-      seed: 4,
+      seed: 10,
       task: { id: 'helpful' },
       iterations: 30,
       sft: { steps: 150 },

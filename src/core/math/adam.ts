@@ -7,6 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core ships gradients separately; the umbrella package registers them in Node (CJS) and Vite (ESM) alike.
 import '@tensorflow/tfjs';
 import { variableFrom } from '../models/init';
+import { fusedAvailable } from '../kernels/array_kernel';
+import { FUSED_ADAM, registerFusedAdam, type FusedAdamAttrs } from '../kernels/fused_adam';
+
+// Wherever an optimizer can exist, the CPU and WASM backends can run its step as one kernel.
+registerFusedAdam();
 
 export class PopulationAdam {
   /** First and second moments of every parameter, flattened per member into one [P, n] buffer each. */
@@ -62,16 +67,37 @@ export class PopulationAdam {
   }
 
   /**
-   * One Adam step with the given gradients (aligned with `params`). The update runs once on
-   * the flat [P, n] buffers, a dozen kernels whatever the number of parameters (per-parameter
-   * updates cost a dozen kernels each). A parameter the loss does not reach (e.g. the token
+   * One Adam step with the given gradients (aligned with `params`): one kernel on the CPU and
+   * WASM backends; elsewhere a dozen element-wise kernels on the flat [P, n] buffers whatever
+   * the number of parameters, plus a reshape and a subtraction per parameter. A parameter the loss does not reach (e.g. the token
    * embedding of a one-token transformer, which reads only the prompt) has no gradient: it
    * counts as zero, and with m = v = 0 its step is exactly 0, so it stays.
    */
   apply(grads: (tf.Tensor | null | undefined)[]): void {
     this.t += 1;
-    const c1 = 1 - this.beta1 ** this.t;
-    const c2 = 1 - this.beta2 ** this.t;
+    const scalars = { beta1: this.beta1, beta2: this.beta2, eps: this.eps, c1: 1 - this.beta1 ** this.t, c2: 1 - this.beta2 ** this.t, scale: this.scale };
+    if (fusedAvailable(FUSED_ADAM)) this.applyFused(grads, scalars);
+    else this.applyComposed(grads, scalars);
+  }
+
+  /** The update as one kernel (kernels/fused_adam.ts), bit for bit `applyComposed`. */
+  private applyFused(grads: (tf.Tensor | null | undefined)[], scalars: Omit<FusedAdamAttrs, 'present'>): void {
+    const inputs: tf.NamedTensorMap = { m: this.m, v: this.v, lr: this.lr };
+    this.params.forEach((p, i) => {
+      inputs[`p${i}`] = p;
+      if (grads[i]) inputs[`g${i}`] = grads[i]!;
+    });
+    const attrs: FusedAdamAttrs = { ...scalars, present: this.params.map((_, i) => Boolean(grads[i])) };
+    const out = tf.engine().runKernel(FUSED_ADAM, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    const k = this.params.length;
+    this.params.forEach((p, i) => p.assign(out[i]));
+    this.m.assign(out[k]);
+    this.v.assign(out[k + 1]);
+    tf.dispose(out);
+  }
+
+  /** The update composed of tfjs ops on the flat [P, n] buffers, for every backend. */
+  private applyComposed(grads: (tf.Tensor | null | undefined)[], { c1, c2 }: Omit<FusedAdamAttrs, 'present'>): void {
     const P = this.lr.shape[0];
     tf.tidy(() => {
       const columns = this.params.map((_, i) => {

@@ -1,20 +1,34 @@
 /** Log-probabilities of chosen tokens and of whole responses under per-position logits. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeqNet } from '../models/seq_net';
-import { oneHotFloat } from './one_hot';
+import { fusedAvailable } from '../kernels/array_kernel';
+import { registerFusedLogProbs, TOKEN_LOGP, TOKEN_LOGP_GRAD } from '../kernels/fused_logprobs';
+import { asInt32, oneHotFloat } from './one_hot';
+
+// Wherever log-probabilities are taken, the CPU and WASM backends can take them in one kernel.
+registerFusedLogProbs();
 
 /**
  * logits [..., T, V], tokens [..., T] (int32) → log π(y_t | y_<t) [..., T].
  *
  * Fused log-softmax-gather with its gradient written out, (onehot(y) − softmax(logits))·dy,
- * instead of autograd through log-softmax, product and sum: the same numbers (the forward
- * pass is the same ops; the backward pass is tfjs's log-softmax gradient applied to the
- * one-hot upstream gradient) in a handful of kernels, with nothing kept on the tape but
- * the log-probabilities themselves.
+ * instead of autograd through log-softmax, product and sum, with nothing kept on the tape but
+ * the log-softmax. On CPU and WASM the forward pass and the gradient are one kernel each
+ * (kernels/fused_logprobs.ts); elsewhere they are composed of the same ops as the kernels
+ * compute (tfjs's log-softmax gradient applied to the one-hot upstream gradient).
  */
 export function tokenLogProbs(logits: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
   const V = logits.shape[logits.shape.length - 1];
-  const fused = tf.customGrad((z, save) => {
+  if (fusedAvailable(TOKEN_LOGP)) {
+    const fused = tf.customGrad((z, save) => {
+      const y = asInt32(tokens);
+      const [logp, logpAll] = tf.engine().runKernel(TOKEN_LOGP, { logits: z as tf.Tensor, tokens: y }) as tf.Tensor[];
+      (save as tf.GradSaveFunc)([logpAll, y]);
+      return { value: logp, gradFunc: (dy, [logpAllSaved, ySaved]) => tf.engine().runKernel(TOKEN_LOGP_GRAD, { dy, logpAll: logpAllSaved, tokens: ySaved }) as tf.Tensor };
+    });
+    return fused(logits);
+  }
+  const composed = tf.customGrad((z, save) => {
     // A one-hot product instead of a gather: supported by every backend.
     const mask = oneHotFloat(tokens, V);
     const logpAll = tf.logSoftmax(z as tf.Tensor);
@@ -27,7 +41,7 @@ export function tokenLogProbs(logits: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
       },
     };
   });
-  return fused(logits);
+  return composed(logits);
 }
 
 /** log π(y | x) = Σ_t log π(y_t | x, y_<t): logits [..., T, V], tokens [..., T] → [...]. */

@@ -4,6 +4,11 @@
  * members has independent gradients for each member.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedAvailable } from '../kernels/array_kernel';
+import { PPO_SURROGATE, PPO_VALUE_LOSS, registerFusedPpo } from '../kernels/fused_ppo';
+
+// The CPU and WASM backends run PPO's two losses as one kernel each (kernels/fused_ppo.ts).
+registerFusedPpo();
 
 function meanPerMember(x: tf.Tensor): tf.Tensor {
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i + 1);
@@ -23,7 +28,8 @@ export function bradleyTerryLoss(rChosen: tf.Tensor, rRejected: tf.Tensor): tf.T
  * The gradient is written out: ∂L_pg/∂log π_θ = −A·ρ/n where the unclipped side is the max,
  * else 0 (the max is then the clipped side, with ρ outside the clip range, where it is
  * constant; inside the range both sides are equal). One product in the backward pass instead
- * of autograd through max, clip, product and exp.
+ * of autograd through max, clip, product and exp. On CPU and WASM the loss, both metrics and
+ * that gradient are one kernel, the same numbers.
  */
 export function ppoPolicyLoss(
   logp: tf.Tensor,
@@ -31,6 +37,12 @@ export function ppoPolicyLoss(
   advantages: tf.Tensor,
   clipRange: number,
 ): { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl: tf.Tensor } {
+  if (fusedAvailable(PPO_SURROGATE)) {
+    // The fourth output is the gradient, which the tape has kept for itself (a clone).
+    const [loss, clipfrac, approxKl, dLoss] = tf.engine().runKernel(PPO_SURROGATE, { logp, logpOld, advantages }, { clipRange }) as tf.Tensor[];
+    dLoss.dispose();
+    return { loss, clipfrac, approxKl };
+  }
   const surrogate = tf.customGrad((lp, save) => {
     const ratio = tf.exp(tf.sub(lp as tf.Tensor, logpOld));
     const unclipped = tf.mul(tf.neg(advantages), ratio);
@@ -55,9 +67,14 @@ export function ppoPolicyLoss(
  *
  * The gradient is written out: ∂/∂V = (V − R)/n where the unclipped square is the max, else 0
  * (the clipped square is then the max with V − V_old outside ±ε_v, where it is constant;
- * inside, the two squares are equal).
+ * inside, the two squares are equal). On CPU and WASM, loss and gradient are one kernel.
  */
 export function ppoValueLoss(values: tf.Tensor, valuesOld: tf.Tensor, returns: tf.Tensor, clipRangeValue: number): tf.Tensor {
+  if (fusedAvailable(PPO_VALUE_LOSS)) {
+    const [loss, dLoss] = tf.engine().runKernel(PPO_VALUE_LOSS, { values, valuesOld, returns }, { clipRangeValue }) as tf.Tensor[];
+    dLoss.dispose();
+    return loss;
+  }
   const clippedLoss = tf.customGrad((v, save) => {
     const vClipped = tf.add(valuesOld, tf.clipByValue(tf.sub(v as tf.Tensor, valuesOld), -clipRangeValue, clipRangeValue));
     const errUnclipped = tf.sub(v as tf.Tensor, returns);

@@ -43,14 +43,21 @@ export interface SeqNet {
 /**
  * Rows of each member's own table: table [P, rows, D], local [P, ...] (row indices) →
  * [P, ..., D]. A one-hot batched matmul rather than a gather: the gather's gradient
- * (UnsortedSegmentSum) is missing on the WASM backend and slow on CPU.
+ * (UnsortedSegmentSum) is missing on the WASM backend and slow on CPU. Its gradient is
+ * written out, onehotᵀ·dy (the matmul autograd would run for the table), without the product
+ * for the one-hot that autograd would add and nothing on the tape but the one-hot.
  */
 export function lookupRows(table: tf.Tensor, local: tf.Tensor, tfns: typeof tf): tf.Tensor {
   return tfns.tidy(() => {
     const [P, rows, D] = table.shape;
     const flat = tfns.reshape(asInt32(local), [P, -1]);
     // oneHot needs depth ≥ 2; a one-row table (a single prompt) is a broadcast.
-    const picked = rows === 1 ? tfns.mul(tfns.ones([P, flat.shape[1] as number, 1]), table) : tfns.matMul(oneHotFloat(flat, rows), table);
-    return tfns.reshape(picked, [...local.shape, D]);
+    if (rows === 1) return tfns.reshape(tfns.mul(tfns.ones([P, flat.shape[1] as number, 1]), table), [...local.shape, D]);
+    const lookup = tfns.customGrad((w, save) => {
+      const hot = oneHotFloat(flat, rows);
+      (save as tf.GradSaveFunc)([hot]);
+      return { value: tfns.matMul(hot, w as tf.Tensor), gradFunc: (dy, [saved]) => tfns.matMul(saved, dy, true, false) };
+    });
+    return tfns.reshape(lookup(table), [...local.shape, D]);
   });
 }

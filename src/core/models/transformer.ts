@@ -7,16 +7,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
-import { asInt32 } from '../math/one_hot';
+import { asInt32, oneHotFloat } from '../math/one_hot';
 import { memberNormal, variableFrom } from './init';
-import { lookupRows, type SeqNet, type SeqShape } from './seq_net';
+import type { SeqNet, SeqShape } from './seq_net';
 
 export interface TransformerOptions {
   dModel: number;
   layers: number;
 }
 
-export function createTransformer(shape: SeqShape, outDim: number, rngs: readonly Rng[], opts: TransformerOptions): SeqNet {
+/** `writtenGradient: false` leaves the gradient to autograd, op by op (the reference the written one is tested against). */
+export function createTransformer(shape: SeqShape, outDim: number, rngs: readonly Rng[], opts: TransformerOptions, writtenGradient = true): SeqNet {
   const P = rngs.length;
   const { nPrompts, V, T } = shape;
   const d = opts.dModel;
@@ -45,8 +46,12 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
 
   const mask = tf.tensor2d(Array.from({ length: T }, (_, i) => Array.from({ length: T }, (_, j) => (j <= i ? 0 : -1e9))));
 
-  const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): tf.Tensor =>
-    tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))), gain);
+  /** x / √(mean x² + 1e-5) (x̂, kept with the root for the gradient) and x̂·g. */
+  const rmsNorm = (x: tf.Tensor, gain: tf.Tensor): { xhat: tf.Tensor; root: tf.Tensor; y: tf.Tensor } => {
+    const root = tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5));
+    const xhat = tf.div(x, root);
+    return { xhat, root, y: tf.mul(xhat, gain) };
+  };
 
   // Input of each position: the prompt at position 0, y_{t−1} after.
   const encode = (prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor =>
@@ -56,35 +61,116 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       return T === 1 ? first : tf.concat([first, tf.slice(asInt32(tokens), [0, 0, 0], [P, B, T - 1])], 2);
     });
 
+  /** One-hot rows of an embedding table for the inputs at positions [from, from + count): [P, B·count, rows], or null for a one-row table (a broadcast). */
+  const hotRows = (inputs: tf.Tensor, from: number, count: number, rows: number): tf.Tensor | null => {
+    const [, B] = inputs.shape;
+    return rows === 1 ? null : oneHotFloat(tf.reshape(tf.slice(inputs, [0, 0, from], [P, B, count]), [P, -1]), rows);
+  };
+  const lookup = (hot: tf.Tensor | null, table: tf.Tensor, rowsOut: number): tf.Tensor => (hot ? tf.matMul(hot, table) : tf.mul(tf.ones([P, rowsOut, 1]), table));
+
+  /** The forward pass, and what its gradient reads (in the order `backward` takes it). */
+  const forward = (inputs: tf.Tensor, w: readonly tf.Tensor[], keep?: tf.Tensor): { out: tf.Tensor; saved: tf.Tensor[] } => {
+    const [, B] = inputs.shape;
+    const N = B * T;
+    const bias = keep ? tf.add(mask, forgetBias(keep, P * B, T)) : mask;
+    const [tokEmb, promptEmb, posEmb] = w;
+    // Two lookups, not one in concat(promptEmb, tokEmb): the forward pass keeps the numbers it has
+    // always computed, so sampling and evaluation of a given policy do not move.
+    const hotPrompt = hotRows(inputs, 0, 1, nPrompts);
+    const hotToken = T > 1 ? hotRows(inputs, 1, T - 1, V) : null;
+    const embedded = [tf.reshape(lookup(hotPrompt, promptEmb, B), [P, B, 1, d])];
+    if (hotToken) embedded.push(tf.reshape(lookup(hotToken, tokEmb, B * (T - 1)), [P, B, T - 1, d]));
+    let x: tf.Tensor = tf.add(embedded.length > 1 ? tf.concat(embedded, 2) : embedded[0], tf.reshape(posEmb, [P, 1, T, d]));
+    x = tf.reshape(x, [P, N, d]);
+    const saved: tf.Tensor[] = [...(hotPrompt ? [hotPrompt] : []), ...(hotToken ? [hotToken] : [])];
+    for (let l = 0; l < opts.layers; l++) {
+      const [g1, Wq, Wk, Wv, Wo, g2, W1, b1, W2, b2] = w.slice(3 + 10 * l, 13 + 10 * l);
+      const n1 = rmsNorm(x, g1);
+      const q = tf.reshape(tf.matMul(n1.y, Wq), [P * B, T, d]);
+      const k = tf.reshape(tf.matMul(n1.y, Wk), [P * B, T, d]);
+      const v = tf.reshape(tf.matMul(n1.y, Wv), [P * B, T, d]);
+      const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), bias));
+      const a = tf.reshape(tf.matMul(att, v), [P, N, d]);
+      x = tf.add(x, tf.matMul(a, Wo));
+      const n2 = rmsNorm(x, g2);
+      const u = tf.relu(tf.add(tf.matMul(n2.y, W1), b1));
+      x = tf.add(x, tf.add(tf.matMul(u, W2), b2));
+      saved.push(n1.xhat, n1.root, n1.y, q, k, v, att, a, n2.xhat, n2.root, n2.y, u);
+    }
+    const [gf, Wout, bout] = w.slice(-3);
+    const nf = rmsNorm(x, gf);
+    saved.push(nf.xhat, nf.root, nf.y);
+    return { out: tf.reshape(tf.add(tf.matMul(nf.y, Wout), bout), [P, B, T, outDim]), saved };
+  };
+
+  /** ∂/∂y·g and ∂/∂x of y = x̂·g, x̂ = x/√(mean x² + ε): dx = (dx̂ − x̂·mean(dx̂·x̂))/√(mean x² + ε). */
+  const rmsNormGrad = (dy: tf.Tensor, xhat: tf.Tensor, root: tf.Tensor, gain: tf.Tensor): { dx: tf.Tensor; dgain: tf.Tensor } => {
+    const dxhat = tf.mul(dy, gain);
+    return { dgain: tf.sum(tf.mul(dy, xhat), 1, true), dx: tf.div(tf.sub(dxhat, tf.mul(xhat, tf.mean(tf.mul(dxhat, xhat), -1, true))), root) };
+  };
+  /** y = x·W (+ b), batched per member: ∂/∂x, ∂/∂W and (for a bias broadcast over rows) ∂/∂b. */
+  const linearGrad = (dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor) => ({ dx: tf.matMul(dy, W, false, true), dW: tf.matMul(x, dy, true, false), db: tf.sum(dy, 1, true) });
+
+  /** The gradient of every parameter (in `params` order) from the output's, written out layer by layer. */
+  const backward = (dOut: tf.Tensor, saved: tf.Tensor[], w: readonly tf.Tensor[], B: number): tf.Tensor[] => {
+    const N = B * T;
+    let i = 0;
+    const hotPrompt = nPrompts > 1 ? saved[i++] : null;
+    const hotToken = T > 1 ? saved[i++] : null;
+    const layers = Array.from({ length: opts.layers }, () => saved.slice(i, (i += 12)));
+    const [xhatF, rootF, yF] = saved.slice(i);
+    const grads: tf.Tensor[] = new Array(w.length);
+    const [gf, Wout] = w.slice(-3);
+    const head = linearGrad(tf.reshape(dOut, [P, N, outDim]), yF, Wout);
+    const final = rmsNormGrad(head.dx, xhatF, rootF, gf);
+    grads.splice(w.length - 3, 3, final.dgain, head.dW, head.db);
+    let dx = final.dx;
+    for (let l = opts.layers - 1; l >= 0; l--) {
+      const [g1, Wq, Wk, Wv, Wo, g2, W1, , W2] = w.slice(3 + 10 * l, 13 + 10 * l);
+      const [xhat1, root1, y1, q, k, v, att, a, xhat2, root2, y2, u] = layers[l];
+      // x ← x + (relu(y₂W₁ + b₁)W₂ + b₂), y₂ = norm₂(x)
+      const mlpOut = linearGrad(dx, u, W2);
+      const mlpIn = linearGrad(tf.mul(mlpOut.dx, tf.step(u)), y2, W1);
+      const n2 = rmsNormGrad(mlpIn.dx, xhat2, root2, g2);
+      dx = tf.add(dx, n2.dx);
+      // x ← x + softmax(qkᵀ/√d + bias)·v·W_o, q, k, v = norm₁(x)·W_{q,k,v}
+      const proj = linearGrad(dx, a, Wo);
+      const da = tf.reshape(proj.dx, [P * B, T, d]);
+      const dAtt = tf.matMul(da, v, false, true);
+      const dScores = tf.div(tf.mul(att, tf.sub(dAtt, tf.sum(tf.mul(dAtt, att), -1, true))), Math.sqrt(d));
+      const flat = (t: tf.Tensor) => tf.reshape(t, [P, N, d]);
+      const dq = linearGrad(flat(tf.matMul(dScores, k)), y1, Wq);
+      const dk = linearGrad(flat(tf.matMul(dScores, q, true, false)), y1, Wk);
+      const dv = linearGrad(flat(tf.matMul(att, da, true, false)), y1, Wv);
+      const n1 = rmsNormGrad(tf.add(tf.add(dq.dx, dk.dx), dv.dx), xhat1, root1, g1);
+      dx = tf.add(dx, n1.dx);
+      grads.splice(3 + 10 * l, 10, n1.dgain, dq.dW, dk.dW, dv.dW, proj.dW, n2.dgain, mlpIn.dW, mlpIn.db, mlpOut.dW, mlpOut.db);
+    }
+    // x = [promptEmb[x]; tokEmb[y_<T]] + posEmb
+    const dx4 = tf.reshape(dx, [P, B, T, d]);
+    grads[2] = tf.sum(dx4, 1);
+    const dPrompt = tf.reshape(tf.slice(dx4, [0, 0, 0, 0], [P, B, 1, d]), [P, B, d]);
+    grads[1] = hotPrompt ? tf.matMul(hotPrompt, dPrompt, true, false) : tf.sum(dPrompt, 1, true);
+    grads[0] = hotToken ? tf.matMul(hotToken, tf.reshape(tf.slice(dx4, [0, 0, 1, 0], [P, B, T - 1, d]), [P, B * (T - 1), d]), true, false) : tf.zerosLike(w[0]);
+    return grads;
+  };
+
+  /**
+   * The network as one differentiable op whose gradient is written out (`backward`) instead of
+   * taped op by op: the same forward numbers, a third of the kernels for the gradient (no tape
+   * clones, no casts, no broadcast bookkeeping), and the tape holds only what `backward` reads.
+   */
   const applyEncoded = (inputs: tf.Tensor, w: readonly tf.Tensor[] = params, keep?: tf.Tensor): tf.Tensor =>
     tf.tidy(() => {
+      if (!writtenGradient) return forward(inputs, w, keep).out;
       const [, B] = inputs.shape;
-      const N = B * T;
-      const bias = keep ? tf.add(mask, forgetBias(keep, P * B, T)) : mask;
-      let i = 0;
-      const next = (): tf.Tensor => w[i++];
-      const [tokEmb, promptEmb, posEmb] = [next(), next(), next()];
-      // Two lookups, not one in concat(promptEmb, tokEmb): the embedding gradients then sum in the same
-      // order as before encodings existed, so SFT, and every preparation made from it, keeps its numbers.
-      const embedded = [lookupRows(promptEmb, tf.slice(inputs, [0, 0, 0], [P, B, 1]), tf)];
-      if (T > 1) embedded.push(lookupRows(tokEmb, tf.slice(inputs, [0, 0, 1], [P, B, T - 1]), tf));
-      let x: tf.Tensor = tf.add(embedded.length > 1 ? tf.concat(embedded, 2) : embedded[0], tf.reshape(posEmb, [P, 1, T, d]));
-      x = tf.reshape(x, [P, N, d]);
-      for (let l = 0; l < opts.layers; l++) {
-        const [g1, Wq, Wk, Wv, Wo, g2, W1, b1, W2, b2] = Array.from({ length: 10 }, next);
-        const h = rmsNorm(x, g1);
-        const q = tf.reshape(tf.matMul(h, Wq), [P * B, T, d]);
-        const k = tf.reshape(tf.matMul(h, Wk), [P * B, T, d]);
-        const v = tf.reshape(tf.matMul(h, Wv), [P * B, T, d]);
-        const att = tf.softmax(tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), bias));
-        const a = tf.reshape(tf.matMul(att, v), [P, N, d]);
-        x = tf.add(x, tf.matMul(a, Wo));
-        const h2 = rmsNorm(x, g2);
-        x = tf.add(x, tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(h2, W1), b1)), W2), b2));
-      }
-      const [gf, Wout, bout] = [next(), next(), next()];
-      const out = tf.add(tf.matMul(rmsNorm(x, gf), Wout), bout);
-      return tf.reshape(out, [P, B, T, outDim]);
+      const net = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+        const save = args.pop() as tf.GradSaveFunc;
+        const { out, saved } = forward(inputs, args as tf.Tensor[], keep);
+        save(saved);
+        return { value: out, gradFunc: (dy: tf.Tensor | tf.Tensor[], s: tf.Tensor[]) => backward(dy as tf.Tensor, s, w, B) };
+      });
+      return net(...w);
     });
 
   return {

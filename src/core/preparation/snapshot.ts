@@ -21,8 +21,10 @@ import type { PrepareResult } from '../types';
  * Bump when preparation changes what it computes (SFT, labelling, judges): snapshots of an
  * older preparation are then ignored instead of giving numbers a fresh run would not.
  * 2: WASM matmuls of a transposed operand run through XNNPACK (kernels/wasm_batch_matmul.ts).
+ * 3: on WASM, log-probabilities are one fused kernel with the CPU backend's rounding (kernels/fused_logprobs.ts);
+ *    the transformer's gradient is written out (models/transformer.ts), which rounds differently from autograd.
  */
-export const PREPARATION_VERSION = 2;
+export const PREPARATION_VERSION = 3;
 
 export interface TensorData {
   shape: number[];
