@@ -5,6 +5,7 @@
  * the iteration's one readback, and on a NaN or ±Infinity puts every variable back.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { addMany } from './math/add_many';
 import type { Config } from './config';
 import type { Metrics } from './types';
 
@@ -47,7 +48,7 @@ export function snapshotVariables(): VariableSnapshot {
 
 /** Per member, Σ|θ| over `params` [P, …]: finite exactly when every weight is (short of float32 overflow). */
 export function weightMagnitude(params: readonly tf.Tensor[], P: number): tf.Tensor1D {
-  return tf.tidy(() => tf.addN(params.map((p) => tf.sum(tf.abs(tf.reshape(p, [P, -1])), 1))) as tf.Tensor1D);
+  return tf.tidy(() => addMany(params.map((p) => tf.sum(tf.abs(tf.reshape(p, [P, -1])), 1))) as tf.Tensor1D);
 }
 
 /** What went non-finite first: a member's metric, its KL coefficient, or its weights. */

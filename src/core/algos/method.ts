@@ -4,6 +4,7 @@
  * and the UI treat PPO, DPO, Nash-MD and the baselines alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { addMany } from '../math/add_many';
 import type { ExactEvaluator } from '../eval/exact';
 import type { PairBatch } from '../eval/pairs';
 import { entropy, klK1, klK3, sequenceKlEstimate } from '../math/kl';
@@ -82,28 +83,24 @@ export interface Method {
 }
 
 /**
- * Running means of per-update metric tensors across an iteration's optimizer steps: `add`
- * takes ownership of each step's tensors, `means` hands back their averages and frees the sums.
+ * Means of per-update metric tensors across an iteration's optimizer steps: `add` takes
+ * ownership of each step's tensors, `means` hands back their averages and frees them.
  */
 export class UpdateMeans {
-  private readonly sums: Record<string, tf.Tensor> = {};
+  private readonly parts: Record<string, tf.Tensor[]> = {};
   private count = 0;
 
   add(parts: Record<string, tf.Tensor>): void {
     this.count += 1;
-    for (const [name, t] of Object.entries(parts)) {
-      const prev = this.sums[name];
-      this.sums[name] = prev ? tf.add(prev, t) : tf.clone(t);
-      prev?.dispose();
-      t.dispose();
-    }
+    for (const [name, t] of Object.entries(parts)) (this.parts[name] ??= []).push(t);
   }
 
+  /** Each metric's mean over the updates, summed by AddN (a few at a time) instead of one add per update. */
   means(): Record<string, tf.Tensor> {
     const out: Record<string, tf.Tensor> = {};
-    for (const [name, t] of Object.entries(this.sums)) {
-      out[name] = tf.div(t, this.count);
-      t.dispose();
+    for (const [name, ts] of Object.entries(this.parts)) {
+      out[name] = tf.tidy(() => tf.div(addMany(ts), this.count));
+      tf.dispose(ts);
     }
     return out;
   }

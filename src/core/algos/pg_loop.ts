@@ -214,10 +214,14 @@ export function pgIteration(ctx: MethodContext, state: PgState, spec: PgSpec, hp
   const epochRngs = hp.minibatches ? streams(pop, `${spec.id}/${iteration}/minibatches`) : null;
   for (let epoch = 0; epoch < hp.epochs; epoch++) {
     for (const rows of epochRngs ? epochRows(epochRngs, N, hp.minibatches!) : [null]) {
-      const parts = state.optimizer.step(() => {
+      // The minibatch is picked before the objective runs, off the autograd tape: its rows are data, not functions of θ.
+      const batch = tf.tidy(() => {
         const pick = (t: tf.Tensor) => (rows ? takeRows(t, rows, P) : t);
-        const [x, y] = [pick(inputs), pick(tokens)];
-        const [logpOld, A, valuesOld, returns] = rollout.stacked ? tf.unstack(pick(rollout.stacked), 2) : rollout.columns.map(pick);
+        return { x: pick(inputs), y: pick(tokens), columns: rollout.stacked ? tf.unstack(pick(rollout.stacked), 2) : rollout.columns.map(pick) };
+      });
+      const parts = state.optimizer.step(() => {
+        const { x, y } = batch;
+        const [logpOld, A, valuesOld, returns] = batch.columns;
         const logp = tokenLogProbs(policy.applyEncoded(x), y);
         const pg: { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl?: tf.Tensor } = spec.sequence ? spec.sequence(tf.sum(tf.sub(logp, logpOld), 2), rollout.Aseq!, hp.clipRange) : ppoPolicyLoss(logp, logpOld, A, hp.clipRange); // mean over tokens and responses
         const surrogate = spec.tokens === 'sum' && !spec.sequence ? tf.mul(pg.loss, T) : pg.loss;
@@ -232,7 +236,9 @@ export function pgIteration(ctx: MethodContext, state: PgState, spec: PgSpec, hp
         metrics['loss/kl'] = tf.mul(state.beta, perMember(klK3(logp, rollout.logpRef!))); // β·mean_t k3_t, per member
         return { loss: tf.add(surrogate, metrics['loss/kl']), metrics };
       });
-      rows?.dispose();
+      // Without minibatches the batch is the rollout itself (but for unstacked columns), which later epochs read again.
+      if (rows) tf.dispose([batch.x, batch.y, rows]);
+      if (rows || rollout.stacked) tf.dispose(batch.columns);
       updates.add(parts);
     }
   }
