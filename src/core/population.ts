@@ -113,8 +113,8 @@ export function headRows(x: tf.Tensor, n: number): tf.Tensor {
   return tf.slice(x, [0, 0, ...rest.map(() => 0)], [P, Math.min(n, N), ...rest]);
 }
 
-/** One epoch over N rows in `k` minibatches, a fresh permutation per member → k int32 tensors of [P·⌊N/k⌋] rows. */
-export function epochRows(rngs: readonly Rng[], N: number, k: number): tf.Tensor[] {
+/** One epoch's k minibatches of ⌊N/k⌋ rows, a fresh permutation per member: rows of the flattened [P·N] batch, member-major. */
+function epochRowIndices(rngs: readonly Rng[], N: number, k: number): Int32Array[] {
   const n = Math.floor(N / k);
   const perms = rngs.map((rng) => rng.permutation(N));
   return Array.from({ length: k }, (_, m) => {
@@ -122,6 +122,28 @@ export function epochRows(rngs: readonly Rng[], N: number, k: number): tf.Tensor
     perms.forEach((perm, p) => {
       for (let i = 0; i < n; i++) out[p * n + i] = p * N + perm[m * n + i];
     });
-    return tf.tensor1d(out, 'int32');
+    return out;
+  });
+}
+
+/**
+ * `epochs` shuffled passes over the columns [P, N, ...] of one batch, k minibatches each (a
+ * fresh permutation per member and epoch, drawn in epoch order), picked all at once: one gather
+ * and one unstack per column for the whole update instead of a gather per column per minibatch. → [epochs·k][column] of
+ * [P, ⌊N/k⌋, ...], owned by the caller.
+ */
+export function epochMinibatches(rngs: readonly Rng[], N: number, k: number, epochs: number, columns: readonly tf.Tensor[]): tf.Tensor[][] {
+  const P = rngs.length;
+  const n = Math.floor(N / k);
+  const parts = Array.from({ length: epochs }, () => epochRowIndices(rngs, N, k)).flat();
+  const rows = new Int32Array(parts.length * P * n);
+  parts.forEach((part, i) => rows.set(part, i * P * n));
+  return tf.tidy(() => {
+    const indices = tf.tensor1d(rows, 'int32');
+    const picked = columns.map((c) => {
+      const [, , ...rest] = c.shape;
+      return tf.unstack(tf.reshape(tf.gather(tf.reshape(c, [P * N, ...rest]), indices), [parts.length, P, n, ...rest]));
+    });
+    return parts.map((_, m) => picked.map((column) => column[m]));
   });
 }

@@ -25,7 +25,7 @@ import { explainedVariance, ppoPolicyLoss, ppoValueLoss } from '../math/losses';
 import { variableFrom } from '../models/init';
 import { positionMask } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
-import { createNet, drawPrompts, epochRows, sampleResponses, streams, takeRows } from '../population';
+import { createNet, drawPrompts, epochMinibatches, sampleResponses, streams } from '../population';
 import type { Metrics } from '../types';
 import { perMember, rolloutLogProbs, UpdateMeans, type Method, type MethodContext, type MethodOutput } from './method';
 
@@ -211,37 +211,32 @@ export function pgIteration(ctx: MethodContext, state: PgState, spec: PgSpec, hp
   // update: `epochs` passes, each over shuffled minibatches (PPO) or the whole batch in one step.
   if (hp.annealLr) state.optimizer.scale = 1 - (iteration - 1) / pop.config.iterations;
   const updates = new UpdateMeans();
-  const epochRngs = hp.minibatches ? streams(pop, `${spec.id}/${iteration}/minibatches`) : null;
-  for (let epoch = 0; epoch < hp.epochs; epoch++) {
-    for (const rows of epochRngs ? epochRows(epochRngs, N, hp.minibatches!) : [null]) {
-      // The minibatch is picked before the objective runs, off the autograd tape: its rows are data, not functions of θ.
-      const batch = tf.tidy(() => {
-        const pick = (t: tf.Tensor) => (rows ? takeRows(t, rows, P) : t);
-        return { x: pick(inputs), y: pick(tokens), columns: rollout.stacked ? tf.unstack(pick(rollout.stacked), 2) : rollout.columns.map(pick) };
-      });
-      const parts = state.optimizer.step(() => {
-        const { x, y } = batch;
-        const [logpOld, A, valuesOld, returns] = batch.columns;
-        const logp = tokenLogProbs(policy.applyEncoded(x), y);
-        const pg: { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl?: tf.Tensor } = spec.sequence ? spec.sequence(tf.sum(tf.sub(logp, logpOld), 2), rollout.Aseq!, hp.clipRange) : ppoPolicyLoss(logp, logpOld, A, hp.clipRange); // mean over tokens and responses
-        const surrogate = spec.tokens === 'sum' && !spec.sequence ? tf.mul(pg.loss, T) : pg.loss;
-        const metrics: Record<string, tf.Tensor> = { 'loss/policy': surrogate, [`${spec.id}/clipfrac`]: pg.clipfrac };
-        if (value && hp.gae) {
-          const vl = ppoValueLoss(tf.squeeze(value.applyEncoded(x), [3]), valuesOld, returns, hp.gae.clipRangeValue);
-          metrics['loss/value'] = vl;
-          if (pg.approxKl) metrics[`${spec.id}/approx_kl`] = pg.approxKl;
-          return { loss: tf.add(surrogate, tf.mul(hp.gae.vfCoef, vl)), metrics };
-        }
-        if (spec.kl !== 'k3_loss') return { loss: surrogate, metrics };
-        metrics['loss/kl'] = tf.mul(state.beta, perMember(klK3(logp, rollout.logpRef!))); // β·mean_t k3_t, per member
-        return { loss: tf.add(surrogate, metrics['loss/kl']), metrics };
-      });
-      // Without minibatches the batch is the rollout itself (but for unstacked columns), which later epochs read again.
-      if (rows) tf.dispose([batch.x, batch.y, rows]);
-      if (rows || rollout.stacked) tf.dispose(batch.columns);
-      updates.add(parts);
-    }
+  // What each step reads, picked before the updates and off the autograd tape (rows are data, not functions of θ):
+  // PPO's shuffled minibatches of every epoch at once, or the whole batch for each epoch.
+  const columns = [inputs, tokens, ...(rollout.stacked ? tf.unstack(rollout.stacked, 2) : rollout.columns)];
+  const batches = hp.minibatches ? epochMinibatches(streams(pop, `${spec.id}/${iteration}/minibatches`), N, hp.minibatches, hp.epochs, columns) : Array.from({ length: hp.epochs }, () => columns);
+  for (const batch of batches) {
+    const parts = state.optimizer.step(() => {
+      const [x, y, logpOld, A, valuesOld, returns] = batch;
+      const logp = tokenLogProbs(policy.applyEncoded(x), y);
+      const pg: { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl?: tf.Tensor } = spec.sequence ? spec.sequence(tf.sum(tf.sub(logp, logpOld), 2), rollout.Aseq!, hp.clipRange) : ppoPolicyLoss(logp, logpOld, A, hp.clipRange); // mean over tokens and responses
+      const surrogate = spec.tokens === 'sum' && !spec.sequence ? tf.mul(pg.loss, T) : pg.loss;
+      const metrics: Record<string, tf.Tensor> = { 'loss/policy': surrogate, [`${spec.id}/clipfrac`]: pg.clipfrac };
+      if (value && hp.gae) {
+        const vl = ppoValueLoss(tf.squeeze(value.applyEncoded(x), [3]), valuesOld, returns, hp.gae.clipRangeValue);
+        metrics['loss/value'] = vl;
+        if (pg.approxKl) metrics[`${spec.id}/approx_kl`] = pg.approxKl;
+        return { loss: tf.add(surrogate, tf.mul(hp.gae.vfCoef, vl)), metrics };
+      }
+      if (spec.kl !== 'k3_loss') return { loss: surrogate, metrics };
+      metrics['loss/kl'] = tf.mul(state.beta, perMember(klK3(logp, rollout.logpRef!))); // β·mean_t k3_t, per member
+      return { loss: tf.add(surrogate, metrics['loss/kl']), metrics };
+    });
+    if (hp.minibatches) tf.dispose(batch);
+    updates.add(parts);
   }
+  // The rollout's own columns stay for later epochs until here; unstacked ones are copies.
+  if (rollout.stacked) tf.dispose(columns.slice(2));
   const metrics: Record<string, tf.Tensor> = { ...rollout.stats, [`${spec.id}/beta`]: tf.clone(state.beta), ...updates.means() };
 
   if (hp.adaptiveKl) {

@@ -102,6 +102,8 @@ export function judgeLoss(judge: Judge, d: EncodedPairs): tf.Tensor {
 export function judgeStep(optimizer: PopulationAdam, judge: Judge, train: EncodedPairs, rngs: readonly Rng[], mb: number): void {
   const P = train.chosen.shape[0];
   const rows = drawMinibatch(rngs, train.chosen.shape[1] as number, mb);
-  optimizer.step(() => ({ loss: judgeLoss(judge, { chosen: takeRows(train.chosen, rows, P), rejected: takeRows(train.rejected, rows, P) }) }));
-  rows.dispose();
+  // Picked before the step, off the autograd tape: the rows are data, not functions of the weights.
+  const batch = { chosen: takeRows(train.chosen, rows, P), rejected: takeRows(train.rejected, rows, P) };
+  optimizer.step(() => ({ loss: judgeLoss(judge, batch) }));
+  tf.dispose([rows, batch.chosen, batch.rejected]);
 }

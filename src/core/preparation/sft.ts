@@ -61,8 +61,10 @@ export async function trainSft(
     for (let step = 1; step <= steps; step++) {
       await checkpoint(signal);
       const rows = drawMinibatch(rngs, demos, mb);
-      optimizer.step(() => ({ loss: sequenceNll(policy, takeRows(data.prompts, rows, pop.P), takeRows(data.tokens, rows, pop.P)) }));
-      rows.dispose();
+      // Picked before the step, off the autograd tape: the rows are data, not functions of θ.
+      const [prompts, tokens] = [takeRows(data.prompts, rows, pop.P), takeRows(data.tokens, rows, pop.P)];
+      optimizer.step(() => ({ loss: sequenceNll(policy, prompts, tokens) }));
+      tf.dispose([rows, prompts, tokens]);
       if (step % every === 0 || step === steps) await report(step);
     }
   } finally {
