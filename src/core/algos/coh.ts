@@ -75,6 +75,7 @@ export function conditionedOn(net: SeqNet, f: FeedbackToken, nPrompts: number): 
     params: net.params,
     encode,
     applyEncoded: net.applyEncoded,
+    applyWithPullback: net.applyWithPullback,
     apply: (prompts, tokens, params, keep) => tf.tidy(() => net.applyEncoded(encode(prompts, tokens), params, keep)),
     dispose: () => {},
   };

@@ -20,8 +20,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PopulationAdam } from '../math/adam';
 import { gae, whitenPerMember } from '../math/gae';
 import { entropy, klK1, klK3, klPenalty, sequenceKlEstimate, type KlEstimator } from '../math/kl';
-import { tokenLogProbs } from '../math/logprobs';
-import { explainedVariance, ppoPolicyLoss, ppoValueLoss } from '../math/losses';
+import { tokenLogProbs, tokenLogProbsWithPullback } from '../math/logprobs';
+import { explainedVariance, ppoPolicyLoss, ppoPolicyLossWithGrad, ppoValueLossWithGrad } from '../math/losses';
 import { variableFrom } from '../models/init';
 import { positionMask } from '../models/sample';
 import type { SeqNet } from '../models/seq_net';
@@ -215,23 +215,21 @@ export function pgIteration(ctx: MethodContext, state: PgState, spec: PgSpec, hp
   // PPO's shuffled minibatches of every epoch at once, or the whole batch for each epoch.
   const columns = [inputs, tokens, ...(rollout.stacked ? tf.unstack(rollout.stacked, 2) : rollout.columns)];
   const batches = hp.minibatches ? epochMinibatches(streams(pop, `${spec.id}/${iteration}/minibatches`), N, hp.minibatches, hp.epochs, columns) : Array.from({ length: hp.epochs }, () => columns);
+  // PPO's and RLOO's updates run with their gradient written out; GRPO's k3 term and P3O's sequence clip go through autograd.
+  const written = !spec.sequence && spec.kl !== 'k3_loss';
   for (const batch of batches) {
-    const parts = state.optimizer.step(() => {
-      const [x, y, logpOld, A, valuesOld, returns] = batch;
-      const logp = tokenLogProbs(policy.applyEncoded(x), y);
-      const pg: { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl?: tf.Tensor } = spec.sequence ? spec.sequence(tf.sum(tf.sub(logp, logpOld), 2), rollout.Aseq!, hp.clipRange) : ppoPolicyLoss(logp, logpOld, A, hp.clipRange); // mean over tokens and responses
-      const surrogate = spec.tokens === 'sum' && !spec.sequence ? tf.mul(pg.loss, T) : pg.loss;
-      const metrics: Record<string, tf.Tensor> = { 'loss/policy': surrogate, [`${spec.id}/clipfrac`]: pg.clipfrac };
-      if (value && hp.gae) {
-        const vl = ppoValueLoss(tf.squeeze(value.applyEncoded(x), [3]), valuesOld, returns, hp.gae.clipRangeValue);
-        metrics['loss/value'] = vl;
-        if (pg.approxKl) metrics[`${spec.id}/approx_kl`] = pg.approxKl;
-        return { loss: tf.add(surrogate, tf.mul(hp.gae.vfCoef, vl)), metrics };
-      }
-      if (spec.kl !== 'k3_loss') return { loss: surrogate, metrics };
-      metrics['loss/kl'] = tf.mul(state.beta, perMember(klK3(logp, rollout.logpRef!))); // β·mean_t k3_t, per member
-      return { loss: tf.add(surrogate, metrics['loss/kl']), metrics };
-    });
+    const parts = written
+      ? writtenUpdate(ctx, state, spec, hp, batch)
+      : state.optimizer.step(() => {
+          const [x, y, logpOld, A] = batch;
+          const logp = tokenLogProbs(policy.applyEncoded(x), y);
+          const pg = spec.sequence ? spec.sequence(tf.sum(tf.sub(logp, logpOld), 2), rollout.Aseq!, hp.clipRange) : ppoPolicyLoss(logp, logpOld, A, hp.clipRange);
+          const surrogate = spec.tokens === 'sum' && !spec.sequence ? tf.mul(pg.loss, T) : pg.loss;
+          const metrics: Record<string, tf.Tensor> = { 'loss/policy': surrogate, [`${spec.id}/clipfrac`]: pg.clipfrac };
+          if (spec.kl !== 'k3_loss') return { loss: surrogate, metrics };
+          metrics['loss/kl'] = tf.mul(state.beta, perMember(klK3(logp, rollout.logpRef!))); // β·mean_t k3_t, per member
+          return { loss: tf.add(surrogate, metrics['loss/kl']), metrics };
+        });
     if (hp.minibatches) tf.dispose(batch);
     updates.add(parts);
   }
@@ -251,6 +249,36 @@ export function pgIteration(ctx: MethodContext, state: PgState, spec: PgSpec, hp
   tf.dispose([inputs, ...rollout.columns, ...[rollout.stacked, rollout.Aseq, rollout.logpRef].filter((t) => t !== undefined)]);
   mark('update');
   return { metrics, prompts, tokens, perToken: rollout.shown };
+}
+
+/**
+ * One Adam step on the token surrogate (PPO, RLOO) and, with GAE, the value loss, its gradient
+ * written out: the networks' and losses' pullbacks chained by hand, off the autograd tape. The
+ * numbers autograd finds through the same objective (each pullback is what the autograd path's
+ * custom gradient runs), without the tape's copies of every tensor it reads.
+ */
+function writtenUpdate(ctx: MethodContext, state: PgState, spec: PgSpec, hp: PgHyper, [x, y, logpOld, A, valuesOld, returns]: tf.Tensor[]): Record<string, tf.Tensor> {
+  const T = y.shape[2] as number;
+  const { grads, metrics } = tf.tidy(() => {
+    const policy = ctx.policy.applyWithPullback(x);
+    const lp = tokenLogProbsWithPullback(policy.out, y);
+    const pg = ppoPolicyLossWithGrad(lp.logp, logpOld, A, hp.clipRange); // mean over tokens and responses
+    // RLOO sums its surrogate over tokens: REINFORCE on the sequence.
+    const scale = spec.tokens === 'sum' ? T : 1;
+    const metrics: Record<string, tf.Tensor> = { 'loss/policy': scale === 1 ? pg.loss : tf.mul(pg.loss, scale), [`${spec.id}/clipfrac`]: pg.clipfrac };
+    const grads = policy.pullback(lp.pullback(scale === 1 ? pg.dLogp : tf.mul(pg.dLogp, scale)));
+    if (state.value && hp.gae) {
+      const value = state.value.applyWithPullback(x);
+      const vl = ppoValueLossWithGrad(tf.squeeze(value.out, [3]), valuesOld, returns, hp.gae.clipRangeValue);
+      Object.assign(metrics, { 'loss/value': vl.loss, [`${spec.id}/approx_kl`]: pg.approxKl });
+      // L = L_pg + c_v·L_v
+      grads.push(...value.pullback(tf.expandDims(tf.mul(hp.gae.vfCoef, vl.dValues), 3)));
+    }
+    return { grads, metrics };
+  });
+  state.optimizer.apply(grads);
+  tf.dispose(grads);
+  return metrics;
 }
 
 /** A method of the loop as a `Method`: its spec, hyperparameters and narration; `adaptive` exposes its moving β. */

@@ -18,30 +18,38 @@ registerFusedLogProbs();
  * compute (tfjs's log-softmax gradient applied to the one-hot upstream gradient).
  */
 export function tokenLogProbs(logits: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
-  const V = logits.shape[logits.shape.length - 1];
-  if (fusedAvailable(TOKEN_LOGP)) {
-    const fused = tf.customGrad((z, save) => {
-      const y = asInt32(tokens);
-      const [logp, logpAll] = tf.engine().runKernel(TOKEN_LOGP, { logits: z as tf.Tensor, tokens: y }) as tf.Tensor[];
-      (save as tf.GradSaveFunc)([logpAll, y]);
-      return { value: logp, gradFunc: (dy, [logpAllSaved, ySaved]) => tf.engine().runKernel(TOKEN_LOGP_GRAD, { dy, logpAll: logpAllSaved, tokens: ySaved }) as tf.Tensor };
-    });
-    return fused(logits);
-  }
-  const composed = tf.customGrad((z, save) => {
-    // A one-hot product instead of a gather: supported by every backend.
-    const mask = oneHotFloat(tokens, V);
-    const logpAll = tf.logSoftmax(z as tf.Tensor);
-    (save as tf.GradSaveFunc)([logpAll, mask]);
-    return {
-      value: tf.sum(tf.mul(logpAll, mask), -1),
-      gradFunc: (dy, [logpAllSaved, maskSaved]) => {
-        const up = tf.expandDims(dy, -1);
-        return tf.sub(tf.mul(up, maskSaved), tf.mul(tf.exp(logpAllSaved), up));
-      },
-    };
+  const fused = tf.customGrad((z, save) => {
+    const { logp, saved } = logProbsForward(z as tf.Tensor, tokens);
+    (save as tf.GradSaveFunc)(saved);
+    return { value: logp, gradFunc: (dy, s) => logProbsBackward(dy as tf.Tensor, s) };
   });
-  return composed(logits);
+  return fused(logits);
+}
+
+/** `tokenLogProbs` with its pullback dlogp ↦ ∂/∂logits, off the autograd tape (call it inside the caller's tidy). */
+export function tokenLogProbsWithPullback(logits: tf.Tensor, tokens: tf.Tensor): { logp: tf.Tensor; pullback: (dlogp: tf.Tensor) => tf.Tensor } {
+  const { logp, saved } = logProbsForward(logits, tokens);
+  return { logp, pullback: (dlogp) => logProbsBackward(dlogp, saved) };
+}
+
+/** log π(y_t) and what its gradient reads: the whole log-softmax and the tokens (fused) or their one-hot (composed). */
+function logProbsForward(logits: tf.Tensor, tokens: tf.Tensor): { logp: tf.Tensor; saved: tf.Tensor[] } {
+  if (fusedAvailable(TOKEN_LOGP)) {
+    const y = asInt32(tokens);
+    const [logp, logpAll] = tf.engine().runKernel(TOKEN_LOGP, { logits, tokens: y }) as tf.Tensor[];
+    return { logp, saved: [logpAll, y] };
+  }
+  // A one-hot product instead of a gather: supported by every backend.
+  const mask = oneHotFloat(tokens, logits.shape[logits.shape.length - 1]);
+  const logpAll = tf.logSoftmax(logits);
+  return { logp: tf.sum(tf.mul(logpAll, mask), -1), saved: [logpAll, mask] };
+}
+
+/** (onehot(y) − softmax)·dy: tfjs's log-softmax gradient applied to the one-hot upstream gradient. */
+function logProbsBackward(dy: tf.Tensor, [logpAll, tokensOrMask]: tf.Tensor[]): tf.Tensor {
+  if (tokensOrMask.dtype === 'int32') return (tf.engine().runKernel(TOKEN_LOGP_GRAD, { dy, logpAll, tokens: tokensOrMask }) as tf.Tensor[])[0];
+  const up = tf.expandDims(dy, -1);
+  return tf.sub(tf.mul(up, tokensOrMask), tf.mul(tf.exp(logpAll), up));
 }
 
 /** log π(y | x) = Σ_t log π(y_t | x, y_<t): logits [..., T, V], tokens [..., T] → [...]. */

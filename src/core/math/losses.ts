@@ -39,26 +39,47 @@ export function ppoPolicyLoss(
 ): { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl: tf.Tensor } {
   if (fusedAvailable(PPO_SURROGATE)) {
     // The fourth output is the gradient, which the tape has kept for itself (a clone).
-    const [loss, clipfrac, approxKl, dLoss] = tf.engine().runKernel(PPO_SURROGATE, { logp, logpOld, advantages }, { clipRange }) as tf.Tensor[];
-    dLoss.dispose();
-    return { loss, clipfrac, approxKl };
+    const { dLogp, ...rest } = ppoPolicyLossWithGrad(logp, logpOld, advantages, clipRange);
+    dLogp.dispose();
+    return rest;
   }
   const surrogate = tf.customGrad((lp, save) => {
-    const ratio = tf.exp(tf.sub(lp as tf.Tensor, logpOld));
-    const unclipped = tf.mul(tf.neg(advantages), ratio);
-    const clipped = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange));
-    const live = tf.cast(tf.greaterEqual(unclipped, clipped), 'float32');
-    // ∂L/∂log π per element, for a unit upstream gradient.
-    (save as tf.GradSaveFunc)([tf.div(tf.mul(unclipped, live), elementsPerMember(ratio))]);
-    return { value: meanPerMember(tf.maximum(unclipped, clipped)), gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
+    const { value, dLogp } = clippedSurrogate(lp as tf.Tensor, logpOld, advantages, clipRange);
+    (save as tf.GradSaveFunc)([dLogp]);
+    return { value, gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
   });
+  return tf.tidy(() => ({ loss: surrogate(logp), ...ratioMetrics(logp, logpOld, clipRange) }));
+}
+
+/** `ppoPolicyLoss` and ∂L_pg/∂log π_θ for a unit upstream gradient per member (dLogp), for a gradient written out by the caller. */
+export function ppoPolicyLossWithGrad(logp: tf.Tensor, logpOld: tf.Tensor, advantages: tf.Tensor, clipRange: number): { loss: tf.Tensor; clipfrac: tf.Tensor; approxKl: tf.Tensor; dLogp: tf.Tensor } {
+  if (fusedAvailable(PPO_SURROGATE)) {
+    const [loss, clipfrac, approxKl, dLogp] = tf.engine().runKernel(PPO_SURROGATE, { logp, logpOld, advantages }, { clipRange }) as tf.Tensor[];
+    return { loss, clipfrac, approxKl, dLogp };
+  }
   return tf.tidy(() => {
-    const logratio = tf.sub(logp, logpOld);
-    const ratio = tf.exp(logratio);
-    const clipfrac = meanPerMember(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), 'float32'));
-    const approxKl = meanPerMember(tf.sub(tf.sub(ratio, 1), logratio));
-    return { loss: surrogate(logp), clipfrac, approxKl };
+    const { value, dLogp } = clippedSurrogate(logp, logpOld, advantages, clipRange);
+    return { loss: value, dLogp, ...ratioMetrics(logp, logpOld, clipRange) };
   });
+}
+
+/** The clipped surrogate per member and its per-element gradient −A·ρ/n where the unclipped side is the max, else 0. */
+function clippedSurrogate(logp: tf.Tensor, logpOld: tf.Tensor, advantages: tf.Tensor, clipRange: number): { value: tf.Tensor; dLogp: tf.Tensor } {
+  const ratio = tf.exp(tf.sub(logp, logpOld));
+  const unclipped = tf.mul(tf.neg(advantages), ratio);
+  const clipped = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange));
+  const live = tf.cast(tf.greaterEqual(unclipped, clipped), 'float32');
+  return { value: meanPerMember(tf.maximum(unclipped, clipped)), dLogp: tf.div(tf.mul(unclipped, live), elementsPerMember(ratio)) };
+}
+
+/** The fraction of ratios outside 1 ± ε and cleanrl's approx_kl, per member. */
+function ratioMetrics(logp: tf.Tensor, logpOld: tf.Tensor, clipRange: number): { clipfrac: tf.Tensor; approxKl: tf.Tensor } {
+  const logratio = tf.sub(logp, logpOld);
+  const ratio = tf.exp(logratio);
+  return {
+    clipfrac: meanPerMember(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), 'float32')),
+    approxKl: meanPerMember(tf.sub(tf.sub(ratio, 1), logratio)),
+  };
 }
 
 /**
@@ -71,21 +92,35 @@ export function ppoPolicyLoss(
  */
 export function ppoValueLoss(values: tf.Tensor, valuesOld: tf.Tensor, returns: tf.Tensor, clipRangeValue: number): tf.Tensor {
   if (fusedAvailable(PPO_VALUE_LOSS)) {
-    const [loss, dLoss] = tf.engine().runKernel(PPO_VALUE_LOSS, { values, valuesOld, returns }, { clipRangeValue }) as tf.Tensor[];
-    dLoss.dispose();
+    const { loss, dValues } = ppoValueLossWithGrad(values, valuesOld, returns, clipRangeValue);
+    dValues.dispose();
     return loss;
   }
   const clippedLoss = tf.customGrad((v, save) => {
-    const vClipped = tf.add(valuesOld, tf.clipByValue(tf.sub(v as tf.Tensor, valuesOld), -clipRangeValue, clipRangeValue));
-    const errUnclipped = tf.sub(v as tf.Tensor, returns);
-    const errClipped = tf.sub(vClipped, returns);
-    const a = tf.square(errUnclipped);
-    const b = tf.square(errClipped);
-    const live = tf.cast(tf.greaterEqual(a, b), 'float32');
-    (save as tf.GradSaveFunc)([tf.div(tf.mul(errUnclipped, live), elementsPerMember(a))]);
-    return { value: tf.mul(0.5, meanPerMember(tf.maximum(a, b))), gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
+    const { loss, dValues } = clippedValueLoss(v as tf.Tensor, valuesOld, returns, clipRangeValue);
+    (save as tf.GradSaveFunc)([dValues]);
+    return { value: loss, gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
   });
   return clippedLoss(values);
+}
+
+/** `ppoValueLoss` and ∂L_v/∂V for a unit upstream gradient per member, for a gradient written out by the caller. */
+export function ppoValueLossWithGrad(values: tf.Tensor, valuesOld: tf.Tensor, returns: tf.Tensor, clipRangeValue: number): { loss: tf.Tensor; dValues: tf.Tensor } {
+  if (fusedAvailable(PPO_VALUE_LOSS)) {
+    const [loss, dValues] = tf.engine().runKernel(PPO_VALUE_LOSS, { values, valuesOld, returns }, { clipRangeValue }) as tf.Tensor[];
+    return { loss, dValues };
+  }
+  return tf.tidy(() => clippedValueLoss(values, valuesOld, returns, clipRangeValue));
+}
+
+function clippedValueLoss(values: tf.Tensor, valuesOld: tf.Tensor, returns: tf.Tensor, clipRangeValue: number): { loss: tf.Tensor; dValues: tf.Tensor } {
+  const vClipped = tf.add(valuesOld, tf.clipByValue(tf.sub(values, valuesOld), -clipRangeValue, clipRangeValue));
+  const errUnclipped = tf.sub(values, returns);
+  const errClipped = tf.sub(vClipped, returns);
+  const a = tf.square(errUnclipped);
+  const b = tf.square(errClipped);
+  const live = tf.cast(tf.greaterEqual(a, b), 'float32');
+  return { loss: tf.mul(0.5, meanPerMember(tf.maximum(a, b))), dValues: tf.div(tf.mul(errUnclipped, live), elementsPerMember(a)) };
 }
 
 /** Elements averaged per member of a [P, ...] tensor. */

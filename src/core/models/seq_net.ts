@@ -36,6 +36,13 @@ export interface SeqNet {
   encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
   /** `apply` from an encoding: apply(x, y, w, keep) = applyEncoded(encode(x, y), w, keep). */
   applyEncoded(inputs: tf.Tensor, params?: readonly tf.Tensor[], keep?: tf.Tensor): tf.Tensor;
+  /**
+   * `applyEncoded` with the network's own parameters, and its gradient written out: dOut
+   * [P, B, T, outDim] ↦ ∂(Σ dOut·out)/∂params, in `params` order, off the autograd tape. The
+   * numbers autograd finds through `applyEncoded`; call the pullback inside the caller's tidy
+   * (it reads the forward pass's tensors).
+   */
+  applyWithPullback(inputs: tf.Tensor): { out: tf.Tensor; pullback: (dOut: tf.Tensor) => tf.Tensor[] };
   /** Frees the parameters and any constants the network owns. */
   dispose(): void;
 }
@@ -56,8 +63,19 @@ export function lookupRows(table: tf.Tensor, local: tf.Tensor, tfns: typeof tf):
     const lookup = tfns.customGrad((w, save) => {
       const hot = oneHotFloat(flat, rows);
       (save as tf.GradSaveFunc)([hot]);
-      return { value: tfns.matMul(hot, w as tf.Tensor), gradFunc: (dy, [saved]) => tfns.matMul(saved, dy, true, false) };
+      return { value: tfns.matMul(hot, w as tf.Tensor), gradFunc: (dy, [saved]) => lookupRowsGrad(saved, dy, tfns) };
     });
     return tfns.reshape(lookup(table), [...local.shape, D]);
   });
 }
+
+/** `lookupRows` with its pullback, off the autograd tape. */
+export function lookupRowsWithPullback(table: tf.Tensor, local: tf.Tensor, tfns: typeof tf): { out: tf.Tensor; pullback: (dOut: tf.Tensor) => tf.Tensor } {
+  const [P, rows, D] = table.shape;
+  if (rows === 1) return { out: lookupRows(table, local, tfns), pullback: (dOut) => tfns.sum(tfns.reshape(dOut, [P, -1, D]), 1, true) };
+  const hot = oneHotFloat(tfns.reshape(asInt32(local), [P, -1]), rows);
+  return { out: tfns.reshape(tfns.matMul(hot, table), [...local.shape, D]), pullback: (dOut) => lookupRowsGrad(hot, tfns.reshape(dOut, [P, -1, D]), tfns) };
+}
+
+/** ∂/∂table of a one-hot lookup: onehotᵀ·dy. */
+const lookupRowsGrad = (hot: tf.Tensor, dy: tf.Tensor, tfns: typeof tf): tf.Tensor => tfns.matMul(hot, dy, true, false);

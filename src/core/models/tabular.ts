@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { variableFrom } from './init';
-import { lookupRows, type SeqNet, type SeqShape } from './seq_net';
+import { lookupRows, lookupRowsWithPullback, type SeqNet, type SeqShape } from './seq_net';
 
 export function createTabularNet(shape: SeqShape, outDim: number, P: number): SeqNet {
   const { nPrompts, V, T } = shape;
@@ -33,11 +33,16 @@ export function createTabularNet(shape: SeqShape, outDim: number, P: number): Se
       return tf.cast(tf.round(node), 'int32');
     });
   const applyEncoded = (node: tf.Tensor, params: readonly tf.Tensor[] = [table]): tf.Tensor => lookupRows(params[0], node, tf);
+  const applyWithPullback = (node: tf.Tensor) => {
+    const { out, pullback } = lookupRowsWithPullback(table, node, tf);
+    return { out, pullback: (dOut: tf.Tensor) => [pullback(dOut)] };
+  };
 
   return {
     params: [table],
     encode,
     applyEncoded,
+    applyWithPullback,
     apply: (prompts, tokens, params) => tf.tidy(() => applyEncoded(encode(prompts, tokens), params)),
     dispose() {
       tf.dispose([table, powers, offsetRow]);

@@ -173,10 +173,16 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       return net(...w);
     });
 
+  const applyWithPullback = (inputs: tf.Tensor) => {
+    const { out, saved } = forward(inputs, params);
+    return { out, pullback: (dOut: tf.Tensor) => backward(dOut, saved, params, inputs.shape[1] as number) };
+  };
+
   return {
     params,
     encode,
     applyEncoded,
+    applyWithPullback,
     apply: (prompts, tokens, w, keep) => tf.tidy(() => applyEncoded(encode(prompts, tokens), w, keep)),
     dispose() {
       tf.dispose([...params, mask]);
