@@ -260,25 +260,35 @@ export function pgIteration(ctx: MethodContext, state: PgState, spec: PgSpec, hp
 function writtenUpdate(ctx: MethodContext, state: PgState, spec: PgSpec, hp: PgHyper, [x, y, logpOld, A, valuesOld, returns]: tf.Tensor[]): Record<string, tf.Tensor> {
   const T = y.shape[2] as number;
   const { grads, metrics } = tf.tidy(() => {
-    const policy = ctx.policy.applyWithPullback(x);
-    const lp = tokenLogProbsWithPullback(policy.out, y);
+    const nets = networksWithPullback(ctx.policy, state.value, x);
+    const lp = tokenLogProbsWithPullback(nets.policyOut, y);
     const pg = ppoPolicyLossWithGrad(lp.logp, logpOld, A, hp.clipRange); // mean over tokens and responses
     // RLOO sums its surrogate over tokens: REINFORCE on the sequence.
     const scale = spec.tokens === 'sum' ? T : 1;
     const metrics: Record<string, tf.Tensor> = { 'loss/policy': scale === 1 ? pg.loss : tf.mul(pg.loss, scale), [`${spec.id}/clipfrac`]: pg.clipfrac };
-    const grads = policy.pullback(lp.pullback(scale === 1 ? pg.dLogp : tf.mul(pg.dLogp, scale)));
-    if (state.value && hp.gae) {
-      const value = state.value.applyWithPullback(x);
-      const vl = ppoValueLossWithGrad(tf.squeeze(value.out, [3]), valuesOld, returns, hp.gae.clipRangeValue);
-      Object.assign(metrics, { 'loss/value': vl.loss, [`${spec.id}/approx_kl`]: pg.approxKl });
-      // L = L_pg + c_v·L_v
-      grads.push(...value.pullback(tf.expandDims(tf.mul(hp.gae.vfCoef, vl.dValues), 3)));
-    }
-    return { grads, metrics };
+    const dLogits = lp.pullback(scale === 1 ? pg.dLogp : tf.mul(pg.dLogp, scale));
+    if (!nets.valueOut || !hp.gae) return { grads: nets.pullback(dLogits, null), metrics };
+    const vl = ppoValueLossWithGrad(tf.squeeze(nets.valueOut, [3]), valuesOld, returns, hp.gae.clipRangeValue);
+    Object.assign(metrics, { 'loss/value': vl.loss, [`${spec.id}/approx_kl`]: pg.approxKl });
+    // L = L_pg + c_v·L_v
+    return { grads: nets.pullback(dLogits, tf.expandDims(tf.mul(hp.gae.vfCoef, vl.dValues), 3)), metrics };
   });
   state.optimizer.apply(grads);
   tf.dispose(grads);
   return metrics;
+}
+
+/**
+ * The policy's and the value head's outputs on x, and one pullback for all their parameters in
+ * the optimizer's order: in one pass where the networks allow it (two transformers run one
+ * stacked trunk), else each on its own.
+ */
+function networksWithPullback(policy: SeqNet, value: SeqNet | null, x: tf.Tensor): { policyOut: tf.Tensor; valueOut: tf.Tensor | null; pullback: (dPolicy: tf.Tensor, dValue: tf.Tensor | null) => tf.Tensor[] } {
+  const paired = value ? (policy.applyBesideWithPullback?.(value, x) ?? null) : null;
+  if (paired) return { policyOut: paired.outs[0], valueOut: paired.outs[1], pullback: (dPolicy, dValue) => paired.pullback([dPolicy, dValue ?? tf.zerosLike(paired.outs[1])]).flat() };
+  const p = policy.applyWithPullback(x);
+  const v = value?.applyWithPullback(x) ?? null;
+  return { policyOut: p.out, valueOut: v?.out ?? null, pullback: (dPolicy, dValue) => [...p.pullback(dPolicy), ...(v ? v.pullback(dValue ?? tf.zerosLike(v.out)) : [])] };
 }
 
 /** A method of the loop as a `Method`: its spec, hyperparameters and narration; `adaptive` exposes its moving β. */

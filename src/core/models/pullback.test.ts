@@ -74,3 +74,41 @@ describe('the losses’ written gradients', () => {
     expect(await values([w.loss, tf.mul(tf.reshape(dy, [2, 1, 1]), w.dValues)])).toEqual(await values([ppoValueLoss(V, Vold, R, 0.2), taped]));
   });
 });
+
+describe('applyBesideWithPullback: a policy and its value head in one stacked pass', () => {
+  const shape = { nPrompts: 3, V: 4, T: 3 };
+  const make = (outDim: number, seed: number, dModel = 8) => {
+    const net = createTransformer(shape, outDim, [new Rng(seed), new Rng(seed + 1)], { dModel, layers: 1 });
+    net.params.forEach((w) => w.assign(draw(w.shape, 0.5)));
+    return net;
+  };
+
+  it('gives each network’s own output and gradient, bit for bit', async () => {
+    const [policy, value] = [make(shape.V, 1), make(1, 7)];
+    const inputs = policy.encode(ints([2, 5], shape.nPrompts), ints([2, 5, shape.T], shape.V));
+    const [dPolicy, dValue] = [draw([2, 5, shape.T, shape.V]), draw([2, 5, shape.T, 1])];
+    const before = tf.memory().numTensors;
+    const paired = tf.tidy(() => {
+      const both = policy.applyBesideWithPullback!(value, inputs)!;
+      return [...both.outs, ...both.pullback([dPolicy, dValue]).flat()];
+    });
+    const separate = tf.tidy(() => {
+      const [p, v] = [policy.applyWithPullback(inputs), value.applyWithPullback(inputs)];
+      return [p.out, v.out, ...p.pullback(dPolicy), ...v.pullback(dValue)];
+    });
+    expect(paired).toHaveLength(2 + policy.params.length + value.params.length);
+    expect(await values(paired)).toEqual(await values(separate));
+    tf.dispose([...paired, ...separate]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([inputs, dPolicy, dValue]);
+    [policy, value].forEach((n) => n.dispose());
+  });
+
+  it('declines a network of another architecture', () => {
+    const [policy, wider] = [make(shape.V, 1), make(1, 7, 16)];
+    const inputs = policy.encode(ints([2, 5], shape.nPrompts), ints([2, 5, shape.T], shape.V));
+    expect(policy.applyBesideWithPullback!(wider, inputs)).toBeNull();
+    tf.dispose(inputs);
+    [policy, wider].forEach((n) => n.dispose());
+  });
+});

@@ -43,8 +43,21 @@ export interface SeqNet {
    * (it reads the forward pass's tensors).
    */
   applyWithPullback(inputs: tf.Tensor): { out: tf.Tensor; pullback: (dOut: tf.Tensor) => tf.Tensor[] };
+  /**
+   * `applyWithPullback` of this network and `other` on the same inputs in one pass, where their
+   * architectures allow (a transformer beside one that differs only in its head's width, as
+   * PPO's value head beside its policy: their trunks run stacked on the population axis, each
+   * member computing exactly what it computes alone); null where they do not.
+   */
+  applyBesideWithPullback?(other: SeqNet, inputs: tf.Tensor): PairedPullback | null;
   /** Frees the parameters and any constants the network owns. */
   dispose(): void;
+}
+
+/** Two networks' outputs and the pullback of both: (dOut, dOut′) ↦ (∂/∂params, ∂/∂params′). */
+export interface PairedPullback {
+  outs: [tf.Tensor, tf.Tensor];
+  pullback: (dOuts: [tf.Tensor, tf.Tensor]) => [tf.Tensor[], tf.Tensor[]];
 }
 
 /**

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
 import { asInt32, oneHotFloat } from '../math/one_hot';
 import { memberNormal, variableFrom } from './init';
-import type { SeqNet, SeqShape } from './seq_net';
+import type { PairedPullback, SeqNet, SeqShape } from './seq_net';
 
 export interface TransformerOptions {
   dModel: number;
@@ -61,16 +61,21 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       return T === 1 ? first : tf.concat([first, tf.slice(asInt32(tokens), [0, 0, 0], [P, B, T - 1])], 2);
     });
 
-  /** One-hot rows of an embedding table for the inputs at positions [from, from + count): [P, B·count, rows], or null for a one-row table (a broadcast). */
+  /** One-hot rows of an embedding table for the inputs at positions [from, from + count): [M, B·count, rows], or null for a one-row table (a broadcast). */
   const hotRows = (inputs: tf.Tensor, from: number, count: number, rows: number): tf.Tensor | null => {
-    const [, B] = inputs.shape;
-    return rows === 1 ? null : oneHotFloat(tf.reshape(tf.slice(inputs, [0, 0, from], [P, B, count]), [P, -1]), rows);
+    const [M, B] = inputs.shape;
+    return rows === 1 ? null : oneHotFloat(tf.reshape(tf.slice(inputs, [0, 0, from], [M, B, count]), [M, -1]), rows);
   };
-  const lookup = (hot: tf.Tensor | null, table: tf.Tensor, rowsOut: number): tf.Tensor => (hot ? tf.matMul(hot, table) : tf.mul(tf.ones([P, rowsOut, 1]), table));
+  const lookup = (hot: tf.Tensor | null, table: tf.Tensor, rowsOut: number): tf.Tensor => (hot ? tf.matMul(hot, table) : tf.mul(tf.ones([table.shape[0], rowsOut, 1]), table));
 
-  /** The forward pass, and what its gradient reads (in the order `backward` takes it). */
-  const forward = (inputs: tf.Tensor, w: readonly tf.Tensor[], keep?: tf.Tensor): { out: tf.Tensor; saved: tf.Tensor[] } => {
-    const [, B] = inputs.shape;
+  /**
+   * Everything but the head's projection, for the M members of `inputs` [M, B, T] (P, or 2P
+   * when two networks run side by side): the final norm's output [M, N, d] and what the
+   * gradient reads (in the order `trunkBackward` takes it). `w`: all parameters; the last two
+   * (the head's W_out, b_out) are not read.
+   */
+  const trunk = (inputs: tf.Tensor, w: readonly tf.Tensor[], keep?: tf.Tensor): { y: tf.Tensor; saved: tf.Tensor[] } => {
+    const [P, B] = inputs.shape; // the members of this pass: P, or 2P side by side
     const N = B * T;
     const bias = keep ? tf.add(mask, forgetBias(keep, P * B, T)) : mask;
     const [tokEmb, promptEmb, posEmb] = w;
@@ -97,10 +102,18 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
       x = tf.add(x, tf.add(tf.matMul(u, W2), b2));
       saved.push(n1.xhat, n1.root, n1.y, q, k, v, att, a, n2.xhat, n2.root, n2.y, u);
     }
-    const [gf, Wout, bout] = w.slice(-3);
-    const nf = rmsNorm(x, gf);
+    const nf = rmsNorm(x, w[w.length - 3]);
     saved.push(nf.xhat, nf.root, nf.y);
-    return { out: tf.reshape(tf.add(tf.matMul(nf.y, Wout), bout), [P, B, T, outDim]), saved };
+    return { y: nf.y, saved };
+  };
+
+  /** The head: y [M, N, d] → [M, B, T, width of W_out]. */
+  const head = (y: tf.Tensor, Wout: tf.Tensor, bout: tf.Tensor, B: number): tf.Tensor => tf.reshape(tf.add(tf.matMul(y, Wout), bout), [y.shape[0], B, T, Wout.shape[2] as number]);
+
+  /** The forward pass, and what its gradient reads (in the order `backward` takes it). */
+  const forward = (inputs: tf.Tensor, w: readonly tf.Tensor[], keep?: tf.Tensor): { out: tf.Tensor; saved: tf.Tensor[] } => {
+    const { y, saved } = trunk(inputs, w, keep);
+    return { out: head(y, w[w.length - 2], w[w.length - 1], inputs.shape[1] as number), saved };
   };
 
   /** ∂/∂y·g and ∂/∂x of y = x̂·g, x̂ = x/√(mean x² + ε): dx = (dx̂ − x̂·mean(dx̂·x̂))/√(mean x² + ε). */
@@ -111,19 +124,27 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
   /** y = x·W (+ b), batched per member: ∂/∂x, ∂/∂W and (for a bias broadcast over rows) ∂/∂b. */
   const linearGrad = (dy: tf.Tensor, x: tf.Tensor, W: tf.Tensor) => ({ dx: tf.matMul(dy, W, false, true), dW: tf.matMul(x, dy, true, false), db: tf.sum(dy, 1, true) });
 
+  /** The head's gradient from the output's: ∂/∂y (the trunk's output) and ∂/∂W_out, ∂/∂b_out. */
+  const headGrad = (dOut: tf.Tensor, y: tf.Tensor, Wout: tf.Tensor) => linearGrad(tf.reshape(dOut, y.shape.slice(0, 2).concat(Wout.shape[2] as number)), y, Wout);
+
   /** The gradient of every parameter (in `params` order) from the output's, written out layer by layer. */
   const backward = (dOut: tf.Tensor, saved: tf.Tensor[], w: readonly tf.Tensor[], B: number): tf.Tensor[] => {
+    const h = headGrad(dOut, saved[saved.length - 1], w[w.length - 2]);
+    return [...trunkBackward(h.dx, saved, w, B), h.dW, h.db];
+  };
+
+  /** The trunk's parameters' gradients (all but the head's two) from its output's, dy [M, N, d]. */
+  const trunkBackward = (dy: tf.Tensor, saved: tf.Tensor[], w: readonly tf.Tensor[], B: number): tf.Tensor[] => {
+    const P = dy.shape[0]; // the members of this pass: P, or 2P side by side
     const N = B * T;
     let i = 0;
     const hotPrompt = nPrompts > 1 ? saved[i++] : null;
     const hotToken = T > 1 ? saved[i++] : null;
     const layers = Array.from({ length: opts.layers }, () => saved.slice(i, (i += 12)));
-    const [xhatF, rootF, yF] = saved.slice(i);
-    const grads: tf.Tensor[] = new Array(w.length);
-    const [gf, Wout] = w.slice(-3);
-    const head = linearGrad(tf.reshape(dOut, [P, N, outDim]), yF, Wout);
-    const final = rmsNormGrad(head.dx, xhatF, rootF, gf);
-    grads.splice(w.length - 3, 3, final.dgain, head.dW, head.db);
+    const [xhatF, rootF] = saved.slice(i);
+    const grads: tf.Tensor[] = new Array(w.length - 2);
+    const final = rmsNormGrad(dy, xhatF, rootF, w[w.length - 3]);
+    grads[w.length - 3] = final.dgain;
     let dx = final.dx;
     for (let l = opts.layers - 1; l >= 0; l--) {
       const [g1, Wq, Wk, Wv, Wo, g2, W1, , W2] = w.slice(3 + 10 * l, 13 + 10 * l);
@@ -178,11 +199,31 @@ export function createTransformer(shape: SeqShape, outDim: number, rngs: readonl
     return { out, pullback: (dOut: tf.Tensor) => backward(dOut, saved, params, inputs.shape[1] as number) };
   };
 
+  const applyBesideWithPullback = (other: SeqNet, inputs: tf.Tensor): PairedPullback | null => {
+    const k = params.length - 2;
+    const theirs = other.params;
+    if (theirs.length !== params.length || theirs.slice(0, k).some((t, i) => t.shape.join() !== params[i].shape.join())) return null;
+    const B = inputs.shape[1] as number;
+    const w = [...params.slice(0, k).map((mine, i) => tf.concat([mine, theirs[i]], 0)), ...params.slice(k)];
+    const { y, saved } = trunk(tf.concat([inputs, inputs], 0), w);
+    const ys = tf.split(y, 2, 0);
+    const nets = [params, theirs];
+    return {
+      outs: [head(ys[0], params[k], params[k + 1], B), head(ys[1], theirs[k], theirs[k + 1], B)],
+      pullback: (dOuts) => {
+        const heads = dOuts.map((dOut, j) => headGrad(dOut, ys[j], nets[j][k]));
+        const trunkGrads = trunkBackward(tf.concat([heads[0].dx, heads[1].dx], 0), saved, w, B).map((g) => tf.split(g, 2, 0));
+        return [0, 1].map((j) => [...trunkGrads.map((g) => g[j]), heads[j].dW, heads[j].db]) as [tf.Tensor[], tf.Tensor[]];
+      },
+    };
+  };
+
   return {
     params,
     encode,
     applyEncoded,
     applyWithPullback,
+    applyBesideWithPullback,
     apply: (prompts, tokens, w, keep) => tf.tidy(() => applyEncoded(encode(prompts, tokens), w, keep)),
     dispose() {
       tf.dispose([...params, mask]);
