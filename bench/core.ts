@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseConfig } from '../src/core/config';
 import { METHOD_INFO } from '../src/core/method_info';
+import { useFusedKernels } from '../src/core/kernels/array_kernel';
 import { PopulationAdam } from '../src/core/math/adam';
 import { encodePairs, judgeStep } from '../src/core/preparation/judge';
 import { rewardJudge } from '../src/core/preparation/reward_model';
@@ -26,6 +27,8 @@ export interface CoreRow {
   P: number;
   ms: number;
   count?: KernelCount;
+  /** The same with the lab's fused CPU/WASM kernels off: the path WebGL and WebGPU run. */
+  composed?: KernelCount;
   /** PyTorch's ms for the same computation, or why there is none. */
   torch?: number | string;
   skipped?: string;
@@ -47,9 +50,15 @@ export async function ppoRows(o: CoreOptions): Promise<CoreRow[]> {
     try {
       const measured = await measure(engine, 'node', { ...o, task, trainingOnly: true }, () => performance.now(), o.countKernels);
       for (const r of measured) {
+        const counted = r.kernelsPerIteration !== undefined;
         rows.push({
           what: 'PPO iteration', task, P: r.P, ms: r.msPerIteration, skipped: r.skipped,
-          count: r.kernelsPerIteration === undefined ? undefined : { kernels: r.kernelsPerIteration, dispatches: r.dispatchesPerIteration ?? NaN },
+          count: counted ? { kernels: r.kernelsPerIteration!, dispatches: r.dispatchesPerIteration ?? NaN } : undefined,
+          composed: counted ? await composedCount(o.countKernels, async () => {
+            await engine.load(benchConfig(r.P, 3, task, 1000));
+            await engine.step();
+            return () => engine.step();
+          }) : undefined,
         });
       }
     } finally {
@@ -85,7 +94,8 @@ export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
     };
     const ms = await medianMs(step, o.warmup * 5, o.measured * 5);
     const count = await o.countKernels(() => step());
-    rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms, count });
+    const composed = await composedCount(o.countKernels, async () => step);
+    rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms, count, composed });
     optimizer.dispose();
     reward.dispose();
     tf.dispose([...Object.values(train), encoded.chosen, encoded.rejected]);
@@ -116,6 +126,16 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
     engine.dispose();
   }
   return rows;
+}
+
+/** Kernels of the run `prepare` hands back, with the fused kernels off (set up with them off too). */
+async function composedCount(countKernels: KernelCounter, prepare: () => Promise<() => Promise<unknown>>): Promise<KernelCount> {
+  useFusedKernels(false);
+  try {
+    return await countKernels(await prepare());
+  } finally {
+    useFusedKernels(true);
+  }
 }
 
 /** Median ms of `measured` runs of `run` after `warmup` untimed ones. */
@@ -157,12 +177,13 @@ export function withTorch(rows: CoreRow[], torch: Map<string, number> | string):
 
 /** A markdown table of core rows: the lab's figures, PyTorch's, and their ratio. */
 export function formatCoreTable(rows: CoreRow[], backend: string): string {
-  const head = ['computation', 'task', 'P', `${backend} ms`, 'kernels', 'dispatches', 'PyTorch ms (1 thread)', 'lab ÷ PyTorch'];
+  const head = ['computation', 'task', 'P', `${backend} ms`, 'kernels', 'dispatches', 'kernels / dispatches unfused (WebGL, WebGPU)', 'PyTorch ms (1 thread)', 'lab ÷ PyTorch'];
   const body = rows.map((r) => {
-    if (r.skipped) return [r.what, r.task, String(r.P), `skipped: ${r.skipped.slice(0, 80)}`, '', '', '', ''];
+    if (r.skipped) return [r.what, r.task, String(r.P), `skipped: ${r.skipped.slice(0, 80)}`, '', '', '', '', ''];
     const torch = typeof r.torch === 'number' ? r.torch.toFixed(1) : r.torch === undefined ? '—' : r.torch;
     const ratio = typeof r.torch === 'number' ? `${(r.ms / r.torch).toFixed(2)}×` : '—';
-    return [r.what, r.task, String(r.P), r.ms.toFixed(1), String(r.count?.kernels ?? '—'), String(r.count?.dispatches ?? '—'), torch, ratio];
+    const composed = r.composed ? `${r.composed.kernels} / ${r.composed.dispatches}` : '—';
+    return [r.what, r.task, String(r.P), r.ms.toFixed(1), String(r.count?.kernels ?? '—'), String(r.count?.dispatches ?? '—'), composed, torch, ratio];
   });
   return markdown(head, body);
 }
