@@ -92,7 +92,8 @@ export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
       judgeStep(optimizer, judge, encoded, batchRngs, 256);
       await reward.params[0].data(); // wait for the device, as a reading step would
     };
-    const ms = await medianMs(step, o.warmup * 5, o.measured * 5);
+    // A hundred warmup steps: the fused CPU/WASM kernels are JavaScript, which V8 optimises only after some dozens of calls.
+    const ms = await medianMs(step, Math.max(100, o.warmup * 5), o.measured * 5);
     const count = await o.countKernels(() => step());
     const composed = await composedCount(o.countKernels, async () => step);
     rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms, count, composed });
