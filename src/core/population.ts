@@ -129,8 +129,8 @@ function epochRowIndices(rngs: readonly Rng[], N: number, k: number): Int32Array
 /**
  * `epochs` shuffled passes over the columns [P, N, ...] of one batch, k minibatches each (a
  * fresh permutation per member and epoch, drawn in epoch order), picked all at once: one gather
- * and one unstack per column for the whole update instead of a gather per column per minibatch. → [epochs·k][column] of
- * [P, ⌊N/k⌋, ...], owned by the caller.
+ * and one unstack per column for the whole update instead of a gather per column per
+ * minibatch. → [epochs·k][column] of [P, ⌊N/k⌋, ...], owned by the caller.
  */
 export function epochMinibatches(rngs: readonly Rng[], N: number, k: number, epochs: number, columns: readonly tf.Tensor[]): tf.Tensor[][] {
   const P = rngs.length;

@@ -77,9 +77,9 @@ export class PopulationAdam {
   /**
    * One Adam step with the given gradients (aligned with `params`): one kernel on the CPU and
    * WASM backends; elsewhere a dozen element-wise kernels on the flat [P, n] buffers whatever
-   * the number of parameters, plus a reshape and a subtraction per parameter. A parameter the loss does not reach (e.g. the token
-   * embedding of a one-token transformer, which reads only the prompt) has no gradient: it
-   * counts as zero, and with m = v = 0 its step is exactly 0, so it stays.
+   * the number of parameters, plus a reshape and a subtraction per parameter. A parameter the
+   * loss does not reach (e.g. the token embedding of a one-token transformer, which reads only
+   * the prompt) has no gradient: it counts as zero, and with m = v = 0 its step is exactly 0.
    */
   apply(grads: (tf.Tensor | null | undefined)[]): void {
     this.t += 1;
