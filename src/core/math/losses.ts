@@ -44,11 +44,14 @@ export function ppoPolicyLoss(
     return rest;
   }
   const surrogate = tf.customGrad((lp, save) => {
-    const { value, dLogp } = clippedSurrogate(lp as tf.Tensor, logpOld, advantages, clipRange);
+    const { value, dLogp } = clippedSurrogate(tf.exp(tf.sub(lp as tf.Tensor, logpOld)), advantages, clipRange);
     (save as tf.GradSaveFunc)([dLogp]);
     return { value, gradFunc: (dy, [dLoss]) => tf.mul(perMemberColumn(dy, dLoss.rank), dLoss) };
   });
-  return tf.tidy(() => ({ loss: surrogate(logp), ...ratioMetrics(logp, logpOld, clipRange) }));
+  return tf.tidy(() => {
+    const logratio = tf.sub(logp, logpOld);
+    return { loss: surrogate(logp), ...ratioMetrics(logratio, tf.exp(logratio), clipRange) };
+  });
 }
 
 /** `ppoPolicyLoss` and ∂L_pg/∂log π_θ for a unit upstream gradient per member (dLogp), for a gradient written out by the caller. */
@@ -58,24 +61,24 @@ export function ppoPolicyLossWithGrad(logp: tf.Tensor, logpOld: tf.Tensor, advan
     return { loss, clipfrac, approxKl, dLogp };
   }
   return tf.tidy(() => {
-    const { value, dLogp } = clippedSurrogate(logp, logpOld, advantages, clipRange);
-    return { loss: value, dLogp, ...ratioMetrics(logp, logpOld, clipRange) };
+    // One ratio for the surrogate and both metrics: off the tape, nothing needs it twice.
+    const logratio = tf.sub(logp, logpOld);
+    const ratio = tf.exp(logratio);
+    const { value, dLogp } = clippedSurrogate(ratio, advantages, clipRange);
+    return { loss: value, dLogp, ...ratioMetrics(logratio, ratio, clipRange) };
   });
 }
 
-/** The clipped surrogate per member and its per-element gradient −A·ρ/n where the unclipped side is the max, else 0. */
-function clippedSurrogate(logp: tf.Tensor, logpOld: tf.Tensor, advantages: tf.Tensor, clipRange: number): { value: tf.Tensor; dLogp: tf.Tensor } {
-  const ratio = tf.exp(tf.sub(logp, logpOld));
+/** The clipped surrogate per member from ρ, and its per-element gradient −A·ρ/n where the unclipped side is the max, else 0. */
+function clippedSurrogate(ratio: tf.Tensor, advantages: tf.Tensor, clipRange: number): { value: tf.Tensor; dLogp: tf.Tensor } {
   const unclipped = tf.mul(tf.neg(advantages), ratio);
   const clipped = tf.mul(tf.neg(advantages), tf.clipByValue(ratio, 1 - clipRange, 1 + clipRange));
   const live = tf.cast(tf.greaterEqual(unclipped, clipped), 'float32');
   return { value: meanPerMember(tf.maximum(unclipped, clipped)), dLogp: tf.div(tf.mul(unclipped, live), elementsPerMember(ratio)) };
 }
 
-/** The fraction of ratios outside 1 ± ε and cleanrl's approx_kl, per member. */
-function ratioMetrics(logp: tf.Tensor, logpOld: tf.Tensor, clipRange: number): { clipfrac: tf.Tensor; approxKl: tf.Tensor } {
-  const logratio = tf.sub(logp, logpOld);
-  const ratio = tf.exp(logratio);
+/** The fraction of ratios outside 1 ± ε and cleanrl's approx_kl, per member, from log ρ and ρ. */
+function ratioMetrics(logratio: tf.Tensor, ratio: tf.Tensor, clipRange: number): { clipfrac: tf.Tensor; approxKl: tf.Tensor } {
   return {
     clipfrac: meanPerMember(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), clipRange), 'float32')),
     approxKl: meanPerMember(tf.sub(tf.sub(ratio, 1), logratio)),
