@@ -20,6 +20,7 @@ import type { MethodId } from '../src/core/config';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendName } from '../src/engine/protocol';
 import { benchConfig, markdown, measure, median, type KernelCount, type KernelCounter } from './measure';
+import { countKernelsInNode } from './node_count';
 
 export interface CoreRow {
   what: string;
@@ -27,7 +28,7 @@ export interface CoreRow {
   P: number;
   ms: number;
   count?: KernelCount;
-  /** The same with the lab's fused CPU/WASM kernels off: the path WebGL and WebGPU run. */
+  /** The same with the lab's fused kernels off: the path WebGL runs. */
   composed?: KernelCount;
   /** PyTorch's ms for the same computation, or why there is none. */
   torch?: number | string;
@@ -129,6 +130,35 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
   return rows;
 }
 
+/**
+ * Kernels and dispatches of one PPO iteration on WebGPU in Node (P = 1, the bench's counting:
+ * dispatches exact, as recorded), with the fused WGSL kernels on and off; a row saying why
+ * when WebGPU does not start. Counts only: on a software adapter the time says nothing.
+ */
+export async function webgpuCountRows(tasks: string[]): Promise<{ task: string; fused?: KernelCount; composed?: KernelCount; skipped?: string }[]> {
+  const rows = [];
+  for (const task of tasks) {
+    const engine = new LocalEngine({ env: 'node' });
+    try {
+      const info = await engine.init('webgpu');
+      if (info.name !== 'webgpu') {
+        rows.push({ task, skipped: info.fallbackReasons.join('; ') });
+        continue;
+      }
+      const iteration = async () => {
+        await engine.load(benchConfig(1, 3, task, 1000));
+        await engine.step();
+        return () => engine.step();
+      };
+      const fused = await countKernelsInNode(await iteration());
+      rows.push({ task, fused, composed: await composedCount(countKernelsInNode, iteration) });
+    } finally {
+      engine.dispose();
+    }
+  }
+  return rows;
+}
+
 /** Kernels of the run `prepare` hands back, with the fused kernels off (set up with them off too). */
 async function composedCount(countKernels: KernelCounter, prepare: () => Promise<() => Promise<unknown>>): Promise<KernelCount> {
   useFusedKernels(false);
@@ -178,7 +208,7 @@ export function withTorch(rows: CoreRow[], torch: Map<string, number> | string):
 
 /** A markdown table of core rows: the lab's figures, PyTorch's, and their ratio. */
 export function formatCoreTable(rows: CoreRow[], backend: string): string {
-  const head = ['computation', 'task', 'P', `${backend} ms`, 'kernels', 'dispatches', 'kernels / dispatches unfused (WebGL, WebGPU)', 'PyTorch ms (1 thread)', 'lab ÷ PyTorch'];
+  const head = ['computation', 'task', 'P', `${backend} ms`, 'kernels', 'dispatches', 'kernels / dispatches unfused (WebGL)', 'PyTorch ms (1 thread)', 'lab ÷ PyTorch'];
   const body = rows.map((r) => {
     if (r.skipped) return [r.what, r.task, String(r.P), `skipped: ${r.skipped.slice(0, 80)}`, '', '', '', '', ''];
     const torch = typeof r.torch === 'number' ? r.torch.toFixed(1) : r.torch === undefined ? '—' : r.torch;

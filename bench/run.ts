@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --quick] [--env node|browser|all] [--task bandit]`
+ * `npm run bench [-- --quick] [--env node|browser|all] [--task bandit] [--webgpu-helpful]`
  *
- * The same PPO iteration on every backend: in Node (CPU, WASM, and WebGPU when the optional
- * `webgpu` package is installed) through LocalEngine, and in headless Chromium (WebGPU, WebGL,
+ * The same PPO iteration on every backend: in Node (CPU, WASM, and WebGPU through the `webgpu`
+ * package, a dev dependency) through LocalEngine, and in headless Chromium (WebGPU, WebGL,
  * WASM, CPU) through the real training worker on bench.html. Prints a markdown table to stdout;
  * progress goes to stderr. On a machine without a GPU, WebGPU and WebGL run on SwiftShader:
  * the numbers then say what works, not how fast a GPU is.
@@ -18,9 +18,9 @@ import { findChromium } from '../scripts/chromium.mjs';
 import { quietTfjsLogs } from '../src/engine/backend';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendChoice, BackendName } from '../src/engine/protocol';
-import * as tf from '@tensorflow/tfjs-core';
-import { formatCoreTable, judgeRows, methodRows, ppoRows, torchReference, withTorch } from './core';
-import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow, type KernelCounter, countOf } from './measure';
+import { formatCoreTable, judgeRows, methodRows, ppoRows, torchReference, webgpuCountRows, withTorch } from './core';
+import { formatFirstTable, formatTable, markdown, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow, type KernelCount } from './measure';
+import { countKernelsInNode } from './node_count';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DIST = join(ROOT, 'dist');
@@ -33,11 +33,12 @@ const { values } = parseArgs({
     env: { type: 'string', default: 'all' },
     task: { type: 'string', default: 'bandit' },
     core: { type: 'boolean', default: true },
+    'webgpu-helpful': { type: 'boolean', default: false },
   },
   allowNegative: true,
 });
 if (!['node', 'browser', 'all'].includes(values.env)) {
-  console.error('usage: npm run bench -- [--quick] [--env node|browser|all] [--task bandit|helpful|sorting|cycle] [--no-core]');
+  console.error('usage: npm run bench -- [--quick] [--env node|browser|all] [--task bandit|helpful|sorting|cycle] [--no-core] [--webgpu-helpful]');
   process.exit(2);
 }
 const base = {
@@ -50,8 +51,7 @@ const log = (text: string) => process.stderr.write(`${text}\n`);
 
 const firstRows: FirstRow[] = [];
 
-/** Kernels launched in this thread while `run` runs (the LocalEngine trains in-thread in Node). */
-const countKernels: KernelCounter = async (run) => countOf((await tf.profile(async () => void (await run()))).kernels.map((k) => k.name), (name) => tf.getKernel(name, tf.getBackend()) !== undefined);
+
 
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();
@@ -60,9 +60,11 @@ async function nodeRows(): Promise<BenchRow[]> {
     log(`node: ${backend}…`);
     const engine = new LocalEngine({ env: 'node' });
     try {
-      const measured = await measure(engine, 'node', { ...base, backend }, () => performance.now(), countKernels);
+      const measured = await measure(engine, 'node', { ...base, backend }, () => performance.now(), countKernelsInNode);
       rows.push(...measured);
-      if (!measured[0]?.skipped && (backend !== 'cpu' || !values.quick)) {
+      // A software GPU prepares every scenario for many minutes; the browser rows time WebGPU's first iterations.
+      const softwareGpu = backend === 'webgpu' && /software/.test(measured[0]?.label ?? '');
+      if (!measured[0]?.skipped && !softwareGpu && (backend !== 'cpu' || !values.quick)) {
         log(`node: ${backend}, first iterations…`);
         firstRows.push(...(await measureFirstIterations(engine, 'node', backend, () => performance.now())));
       }
@@ -177,7 +179,7 @@ async function browserRows(): Promise<BenchRow[]> {
 /** The side-by-side table: the core on WASM in Node against PyTorch on one CPU thread. */
 async function coreTable(): Promise<string> {
   quietTfjsLogs();
-  const options = { ...base, backend: 'wasm' as BackendName, countKernels };
+  const options = { ...base, backend: 'wasm' as BackendName, countKernels: countKernelsInNode };
   // The process's first iterations run cold (JIT, WASM compilation): a throwaway pass keeps them out of the first row.
   await ppoRows({ ...options, populations: [1], measured: 1 });
   log('core: PPO on bandit and helpful…');
@@ -189,7 +191,15 @@ async function coreTable(): Promise<string> {
   if (!values.quick) rows.push(...(await methodRows({ ...options, populations: [1] }, 'helpful')));
   log('core: PyTorch reference…');
   const torch = torchReference(base.populations, base.warmup, base.measured);
-  return formatCoreTable(withTorch(rows, torch), 'WASM');
+  // Helpful on a software GPU takes minutes per iteration: asked for by name.
+  log('core: WebGPU kernel counts…');
+  const gpu = await webgpuCountRows(values['webgpu-helpful'] ? ['bandit', 'helpful'] : ['bandit']);
+  const count = (c?: KernelCount) => (c ? `${c.kernels} / ${c.dispatches}` : '—');
+  const gpuTable = markdown(
+    ['PPO iteration on WebGPU (Node), P = 1', 'kernels / dispatches, fused (WGSL)', 'kernels / dispatches, composed'],
+    gpu.map((r) => (r.skipped ? [r.task, `skipped: ${r.skipped.slice(0, 80)}`, ''] : [r.task, count(r.fused), count(r.composed)])),
+  );
+  return `${formatCoreTable(withTorch(rows, torch), 'WASM')}\n\nDispatches on WebGPU are counted as recorded (a SplitV dispatches a slice per part, the fused Adam one program per parameter; a Reshape nothing).\n\n${gpuTable}`;
 }
 
 const started = performance.now();

@@ -1,23 +1,27 @@
 /**
- * Makes sure a Chromium exists for the end-to-end tests. On Debian as root (CI images, this
- * project's machines) it installs the distribution package; elsewhere it says what to do.
+ * Makes sure the test suite's system parts exist: a Chromium for the end-to-end tests, and the
+ * Vulkan loader through which Node's WebGPU (the `webgpu` package, Dawn) reaches Chromium's
+ * bundled SwiftShader for the WGSL kernel tests. On Debian as root (CI images, this project's
+ * machines) it installs the distribution packages; elsewhere it says what to do.
  */
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findChromium } from './chromium.mjs';
 
-const found = findChromium();
-if (found) {
-  console.log(`Chromium: ${found}`);
-} else if (existsSync('/etc/debian_version') && process.getuid?.() === 0) {
-  execSync('apt-get update && apt-get install -y --no-install-recommends chromium', { stdio: 'inherit' });
-  const installed = findChromium();
-  if (!installed) {
-    console.error('apt-get finished but no Chromium was found at /usr/bin/chromium.');
-    process.exit(1);
-  }
-  console.log(`Chromium: ${installed}`);
-} else {
-  console.error("No Chromium found: install Playwright's (npx playwright install chromium) or your distribution's chromium package.");
+const debianRoot = existsSync('/etc/debian_version') && process.getuid?.() === 0;
+const vulkanLoader = () => process.platform !== 'linux' || execSync('ldconfig -p', { encoding: 'utf8' }).includes('libvulkan.so.1');
+
+const missing = [...(findChromium() ? [] : ['chromium']), ...(vulkanLoader() ? [] : ['libvulkan1'])];
+if (missing.length && debianRoot) execSync(`apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`, { stdio: 'inherit' });
+
+const chromium = findChromium();
+if (!chromium) {
+  console.error(
+    missing.includes('chromium') && debianRoot
+      ? 'apt-get finished but no Chromium was found at /usr/bin/chromium.'
+      : "No Chromium found: install Playwright's (npx playwright install chromium) or your distribution's chromium package.",
+  );
   process.exit(1);
 }
+console.log(`Chromium: ${chromium}`);
+if (!vulkanLoader()) console.warn('No Vulkan loader (libvulkan.so.1): the WebGPU kernel tests in Node will be skipped (install libvulkan1).');

@@ -16,7 +16,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'lab-test-'));
 const unitReport = join(scratch, 'vitest.json');
 
 const steps = [
-  ['Chromium for the browser tests', 'node', ['scripts/ensure-chromium.mjs']],
+  ['Chromium for the browser tests, Vulkan loader for WebGPU in Node', 'node', ['scripts/ensure-chromium.mjs']],
   ['Type check', 'npx', ['tsc', '--noEmit', '-p', '.']],
   ['Lint (incl. layering: ui → state → engine → core)', 'npx', ['eslint', '.', '--max-warnings', '0']],
   ['Unit tests (Node, Vitest, tfjs WASM; golden and determinism on CPU)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${unitReport}`]],

@@ -1,6 +1,7 @@
 /**
- * Node-only: WebGPU through the optional `webgpu` npm package (Dawn). Not a dependency:
- * when it is absent WebGPU is skipped with a reason and the chain goes on to WASM.
+ * Node-only: WebGPU through the `webgpu` npm package (Dawn), a dev dependency (the WGSL kernel
+ * tests and the bench use it). Without it (e.g. `npm ci --omit=dev`) WebGPU is skipped with a
+ * reason and the chain goes on to WASM.
  *
  * Specifiers are built at run time so that neither TypeScript nor Vite tries to resolve
  * a package that may not be installed (this file is bundled but never run in the browser).
@@ -36,7 +37,7 @@ async function install(): Promise<string | null> {
   try {
     dawn = (await load('webgpu')) as DawnModule;
   } catch {
-    return 'the optional "webgpu" package is not installed (npm install webgpu)';
+    return 'the "webgpu" package is not installed (npm install webgpu)';
   }
   const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
   // Without a GPU, Dawn needs a Vulkan driver: Chromium's bundled SwiftShader is one.

@@ -12,6 +12,7 @@
  * therefore keep their numbers. WebGL and WebGPU keep the composed path.
  */
 import { registerArrayKernel, type ArrayKernelFunc, type ArrayOutput } from './array_kernel';
+import { registerWebGpuAdam } from './webgpu_adam';
 
 export const FUSED_ADAM = 'LabPopulationAdam';
 
@@ -71,5 +72,8 @@ const fusedAdam: ArrayKernelFunc<FusedAdamAttrs> = (inputs, attrs) => {
   return [...params, m, v];
 };
 
-/** Registers the fused update for the CPU and WASM backends (a backend need not be loaded yet). */
-export const registerFusedAdam = (): void => registerArrayKernel(FUSED_ADAM, fusedAdam);
+/** Registers the fused update for the CPU, WASM and WebGPU backends (a backend need not be loaded yet). */
+export function registerFusedAdam(): void {
+  registerArrayKernel(FUSED_ADAM, fusedAdam);
+  registerWebGpuAdam(FUSED_ADAM);
+}

@@ -10,6 +10,7 @@
  * float sums round differently, within a few float32 ulps of these.
  */
 import { registerArrayKernel, sizeOf, type ArrayKernelFunc } from './array_kernel';
+import { registerWebGpuLogProbs } from './webgpu_logprobs';
 
 export const TOKEN_LOGP = 'LabTokenLogProbs';
 export const TOKEN_LOGP_GRAD = 'LabTokenLogProbsGrad';
@@ -68,4 +69,5 @@ const tokenLogProbsGrad: ArrayKernelFunc<Record<string, never>> = ({ dy, logpAll
 export function registerFusedLogProbs(): void {
   registerArrayKernel(TOKEN_LOGP, tokenLogProbs);
   registerArrayKernel(TOKEN_LOGP_GRAD, tokenLogProbsGrad);
+  registerWebGpuLogProbs(TOKEN_LOGP, TOKEN_LOGP_GRAD);
 }

@@ -11,6 +11,7 @@
  */
 import { registerGradient, tidy, mul, reshape, zerosLike, type Tensor } from '@tensorflow/tfjs-core';
 import { registerArrayKernel, sizeOf, type ArrayKernelFunc } from './array_kernel';
+import { registerWebGpuPpo } from './webgpu_ppo';
 
 export const PPO_SURROGATE = 'LabPpoSurrogate';
 export const PPO_VALUE_LOSS = 'LabPpoValueLoss';
@@ -92,6 +93,7 @@ function scaledBy(dy: Tensor, dLoss: Tensor): Tensor {
 export function registerFusedPpo(): void {
   registerArrayKernel(PPO_SURROGATE, surrogate);
   registerArrayKernel(PPO_VALUE_LOSS, valueLoss);
+  registerWebGpuPpo(PPO_SURROGATE, PPO_VALUE_LOSS);
   registerGradient({
     kernelName: PPO_SURROGATE,
     inputsToSave: [],

@@ -1,0 +1,61 @@
+/**
+ * The fused kernels' WGSL (core/kernels/webgpu_*.ts) against the same computations composed of
+ * tfjs's own WebGPU kernels, on WebGPU in Node: the `webgpu` package (Dawn) on SwiftShader here,
+ * a real GPU elsewhere. The cases are the CPU and WASM tests' (core/kernels/fused_cases.ts).
+ *
+ * Where Node has no WebGPU (no `webgpu` package, no Vulkan loader) the file is skipped and says
+ * why; under CI=true it fails instead, since .ci/run installs both.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fusedAvailable } from '../core/kernels/array_kernel';
+import { adamCase, logProbsCase, ppoCase } from '../core/kernels/fused_cases';
+import { FUSED_ADAM } from '../core/kernels/fused_adam';
+import { TOKEN_LOGP, TOKEN_LOGP_GRAD } from '../core/kernels/fused_logprobs';
+import { PPO_SURROGATE } from '../core/kernels/fused_ppo';
+import { selectBackend } from './backend';
+
+async function startWebGpu(): Promise<string | null> {
+  const info = await selectBackend('webgpu', 'node');
+  return info.name === 'webgpu' ? null : info.fallbackReasons.join('; ');
+}
+
+const unavailable = await startWebGpu();
+if (unavailable && process.env.CI) throw new Error(`WebGPU in Node is needed for the fused kernels' WGSL tests: ${unavailable}`);
+if (unavailable) console.warn(`Skipping the WebGPU kernel tests: ${unavailable}`);
+
+/** |a − b| within `rel` of max(1, |a|) for every number: float32 on a GPU (fused multiply-adds, its own exp) against tfjs's kernels. */
+function close(a: number[][], b: number[][], rel: number): void {
+  expect(a.map((xs) => xs.length)).toEqual(b.map((xs) => xs.length));
+  a.forEach((xs, j) => xs.forEach((x, i) => expect(Math.abs(x - b[j][i]), `output ${j}, number ${i}: ${x} against ${b[j][i]}`).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(x)))));
+}
+
+describe.skipIf(unavailable)('fused kernels on WebGPU (WGSL)', () => {
+  afterAll(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  it('Adam: one kernel, within float32 rounding of the composed update, ten steps', async () => {
+    expect(fusedAvailable(FUSED_ADAM)).toBe(true);
+    const [fused, composed] = [await adamCase(true), await adamCase(false)];
+    close(fused.values, composed.values, 1e-5);
+    expect(fused.kernels.filter((k) => k === FUSED_ADAM)).toHaveLength(1);
+    expect(composed.kernels.length - fused.kernels.length).toBeGreaterThan(20);
+  });
+
+  it('log-softmax-gather and its gradient: one kernel each, within float32 rounding of the composed ops', async () => {
+    const [fused, composed] = [await logProbsCase(true), await logProbsCase(false)];
+    close([fused.logp, fused.grad], [composed.logp, composed.grad], 1e-5);
+    expect(fused.kernels).toContain(TOKEN_LOGP);
+    expect(fused.kernels).toContain(TOKEN_LOGP_GRAD);
+    expect(composed.kernels.length - fused.kernels.length).toBeGreaterThan(20);
+  });
+
+  it.each([6, 50])('PPO, %i responses a member: loss, clip fraction, approx_kl, value loss and both gradients within float32 rounding of the composed ops', async (B) => {
+    const [fused, composed] = [await ppoCase(true, B), await ppoCase(false, B)];
+    close(fused.numbers, composed.numbers, 1e-5);
+    expect(composed.numbers[1].every((c) => c > 0 && c < 1)).toBe(true);
+    expect(fused.kernels).toContain(PPO_SURROGATE);
+    expect(composed.kernels.length - fused.kernels.length).toBeGreaterThan(15);
+  });
+});
