@@ -2,9 +2,9 @@
  * A kernel written once as a plain function over typed arrays, registered for tfjs's CPU and
  * WASM backends: the lab's fused kernels (Adam's update, log-softmax-gather, PPO's surrogate).
  * On these backends a kernel's cost is mostly its fixed overhead, so a chain of a dozen
- * element-wise ops costs a dozen overheads where one loop costs one. WebGL and WebGPU do not
- * get these kernels: their callers compose the same computation from tfjs ops there (the
- * `fusedAvailable` check), and tests hold the two paths to the same numbers.
+ * element-wise ops costs a dozen overheads where one loop costs one. WebGPU gets the same
+ * kernels in WGSL (gpu_program.ts); on WebGL their callers compose the same computation from
+ * tfjs ops (the `fusedAvailable` check), and tests hold the two paths to the same numbers.
  */
 import { getBackend, getKernel, registerKernel, type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

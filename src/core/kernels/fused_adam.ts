@@ -9,7 +9,8 @@
  * path's kernels round it (Math.fround after each +, −, ×, ÷ and √; all five are correctly
  * rounded through a double, so the result is exactly the float32 operation's), in the same
  * order, with the same float32 constants. The golden trajectories and every closed-form test
- * therefore keep their numbers. WebGL and WebGPU keep the composed path.
+ * therefore keep their numbers. WebGPU runs it in WGSL (webgpu_adam.ts); WebGL keeps the
+ * composed path.
  */
 import { registerArrayKernel, type ArrayKernelFunc, type ArrayOutput } from './array_kernel';
 import { registerWebGpuAdam } from './webgpu_adam';

@@ -108,3 +108,21 @@ export async function ppoCase(fused: boolean, B?: number) {
   useFusedKernels(true);
   return out;
 }
+
+/**
+ * Member 0's first log-probability and first value NaN (a diverged network): its policy and
+ * value losses must be NaN, as the composed ops make them, so that divergence is seen; member
+ * 1's stay finite. Returns [policy loss, value loss] per member.
+ */
+export async function ppoNanCase(fused: boolean): Promise<number[][]> {
+  useFusedKernels(fused);
+  const b = ppoBatch();
+  const poison = (t: tf.Tensor) => tf.where(tf.equal(tf.range(0, t.size, 1, 'int32').reshape(t.shape), 0), tf.fill(t.shape, NaN), t);
+  const [logp, values] = [poison(b.logp), poison(b.values)];
+  const policy = ppoPolicyLoss(logp, b.logpOld, b.A, 0.2);
+  const value = ppoValueLoss(values, b.valuesOld, b.returns, 0.2);
+  const out = await Promise.all([policy.loss, value].map(async (t) => Array.from(await t.data())));
+  tf.dispose([logp, values, policy.loss, policy.clipfrac, policy.approxKl, value, ...Object.values(b)]);
+  useFusedKernels(true);
+  return out;
+}

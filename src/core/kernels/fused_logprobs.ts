@@ -1,6 +1,6 @@
 /**
  * log π(y_t | ·) from logits as one kernel, and its gradient as one more, on the CPU and WASM
- * backends. Composed of tfjs ops the forward pass is eleven kernels (one-hot, cast, the six of
+ * backends (and in WGSL on WebGPU, webgpu_logprobs.ts). Composed of tfjs ops the forward pass is eleven kernels (one-hot, cast, the six of
  * log-softmax, product, sum) and its gradient five; every method runs it in each of its steps.
  *
  * The numbers are the CPU backend's for the composed ops (math/logprobs.ts): each operation

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ppoValueLoss } from '../math/losses';
 import { useBackend } from '../testing';
-import { ppoBatch, ppoCase } from './fused_cases';
+import { ppoBatch, ppoCase, ppoNanCase } from './fused_cases';
 import { PPO_SURROGATE, PPO_VALUE_LOSS } from './fused_ppo';
 
 describe('fused PPO losses', () => {
@@ -23,6 +23,15 @@ describe('fused PPO losses', () => {
     const [fused, composed] = [await ppoCase(true), await ppoCase(false)];
     fused.numbers.forEach((xs, j) => xs.forEach((x, i) => expect(Math.abs(x - composed.numbers[j][i])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(x)))));
     expect(fused.kernels).toContain(PPO_SURROGATE);
+  });
+
+  it.each(['cpu', 'wasm'] as const)('on %s: a NaN in a member makes its losses NaN, fused as composed', async (backend) => {
+    await useBackend(backend);
+    for (const fused of [true, false]) {
+      const [policy, value] = await ppoNanCase(fused);
+      expect([policy[0], value[0]]).toEqual([NaN, NaN]);
+      expect(Number.isFinite(policy[1]) && Number.isFinite(value[1])).toBe(true);
+    }
   });
 
   it('value loss is one kernel where fused', async () => {

@@ -1,7 +1,8 @@
 /**
  * PPO's clipped policy surrogate (with its clip fraction and approx_kl) and clipped value loss,
- * each one kernel on the CPU and WASM backends, where math/losses.ts composes them from about
- * twenty tfjs ops each (and the autograd tape clones what the metrics read). Each kernel also
+ * each one kernel on the CPU and WASM backends (and in WGSL on WebGPU, webgpu_ppo.ts), where
+ * math/losses.ts composes them from about twenty tfjs ops each (and the autograd tape clones
+ * what the metrics read). Each kernel also
  * returns ∂loss/∂input for a unit upstream gradient, which its registered gradient scales.
  *
  * The numbers are the CPU backend's for the composed ops: every operation rounded to float32

@@ -78,6 +78,16 @@ function pipelineFor(gpu: Gpu, label: string, code: string): Pipeline {
   return pipeline;
 }
 
+/**
+ * WGSL: max and exp that keep a NaN, as tfjs's own WebGPU kernels do (WGSL's max may drop one,
+ * and a GPU's exp need not return one), so a diverged member's numbers read NaN and divergence
+ * is seen.
+ */
+export const NAN_SAFE = /* wgsl */ `
+fn isNan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn maxNan(a: f32, b: f32) -> f32 { return select(select(max(a, b), b, isNan(b)), a, isNan(a)); }
+fn expNan(x: f32) -> f32 { return select(exp(x), x, isNan(x)); }`;
+
 /** Workgroups for `threads` threads of WORKGROUP each, as (x, y): y > 1 only past WebGPU's default per-dimension limit. */
 export function workgroupsFor(threads: number, limit = 65_535): [number, number] {
   const groups = Math.max(1, Math.ceil(threads / WORKGROUP));

@@ -11,6 +11,7 @@
  * differ from it by ulps.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { sizeOf } from './array_kernel';
 import { f32, i32, registerGpuKernel, runGpuProgram, workgroupsFor, type GpuKernelFunc } from './gpu_program';
 import type { FusedAdamAttrs } from './fused_adam';
 
@@ -33,7 +34,7 @@ const adam: GpuKernelFunc<FusedAdamAttrs> = ({ inputs, attrs, backend }) => {
   let offset = 0;
   const params = attrs.present.map((present, i) => {
     const p = inputs[`p${i}`];
-    const width = p.shape.reduce((a, b) => a * b, 1) / P;
+    const width = sizeOf(p.shape) / P;
     const size = P * width;
     const [pOut, mOut, vOut] = runGpuProgram(backend, {
       label: 'LabPopulationAdam',

@@ -2,10 +2,10 @@
  * The fused log-softmax-gather and its gradient (kernels/fused_logprobs.ts) as WGSL for tfjs's
  * WebGPU backend: one dispatch each, where the composed ops dispatch eleven and five. The
  * forward pass runs a thread per row (V is a few dozen tokens), the gradient a thread per logit.
+ * A NaN logit makes its row NaN, as on CPU, so a diverged policy is seen.
  */
-import { i32, registerGpuKernel, runGpuProgram, workgroupsFor, type GpuKernelFunc } from './gpu_program';
-
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+import { sizeOf } from './array_kernel';
+import { i32, NAN_SAFE, registerGpuKernel, runGpuProgram, workgroupsFor, type GpuKernelFunc } from './gpu_program';
 
 /** logits [..., V], tokens [...] → log π(y) [...] and the log-softmax [..., V]. */
 const tokenLogProbs: GpuKernelFunc<Record<string, never>> = ({ inputs: { logits, tokens }, backend }) =>
@@ -14,11 +14,12 @@ const tokenLogProbs: GpuKernelFunc<Record<string, never>> = ({ inputs: { logits,
     outputs: [['logp', tokens.shape], ['logpAll', logits.shape]],
     inputs: [['z', logits], ['y', tokens]],
     uniforms: [['rows', i32(sizeOf(tokens.shape))], ['V', i32(logits.shape[logits.shape.length - 1])]],
+    prelude: NAN_SAFE,
     body: /* wgsl */ `
   if (index >= u.rows) { return; }
   let o = index * u.V;
   var top = z[o];
-  for (var v = 1; v < u.V; v++) { top = max(top, z[o + v]); }
+  for (var v = 1; v < u.V; v++) { top = maxNan(top, z[o + v]); }
   var total = 0.0;
   for (var v = 0; v < u.V; v++) { total += exp(z[o + v] - top); }
   let logTotal = log(total);
@@ -39,11 +40,12 @@ const tokenLogProbsGrad: GpuKernelFunc<Record<string, never>> = ({ inputs: { dy,
     outputs: [['dz', logpAll.shape]],
     inputs: [['dy', dy], ['lp', logpAll], ['y', tokens]],
     uniforms: [['size', i32(sizeOf(logpAll.shape))], ['V', i32(logpAll.shape[logpAll.shape.length - 1])]],
+    prelude: NAN_SAFE,
     body: /* wgsl */ `
   if (index >= u.size) { return; }
   let row = index / u.V;
   let up = dy[row];
-  dz[index] = select(0.0, up, index - row * u.V == y[row]) - exp(lp[index]) * up;`,
+  dz[index] = select(0.0, up, index - row * u.V == y[row]) - expNan(lp[index]) * up;`,
     groups: workgroupsFor(sizeOf(logpAll.shape)),
   });
 

@@ -4,12 +4,11 @@
  * per member: each thread writes the gradient of its elements and sums their terms, then the
  * workgroup adds its threads' sums (a tree in workgroup memory) and writes the member's means.
  */
-import { f32, i32, registerGpuKernel, runGpuProgram, WORKGROUP, type GpuKernelFunc } from './gpu_program';
-
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+import { sizeOf } from './array_kernel';
+import { f32, i32, NAN_SAFE, registerGpuKernel, runGpuProgram, WORKGROUP, type GpuKernelFunc } from './gpu_program';
 
 /** WGSL: workgroup sums of up to three per-thread partial sums, left in sums[0][0…2]. */
-const REDUCE = /* wgsl */ `
+const PRELUDE = /* wgsl */ `${NAN_SAFE}
 var<workgroup> sums: array<vec3<f32>, ${WORKGROUP}>;
 fn reduce(local: i32, x: vec3<f32>) {
   sums[local] = x;
@@ -28,18 +27,18 @@ const surrogate: GpuKernelFunc<{ clipRange: number }> = ({ inputs: { logp, logpO
     outputs: [['loss', [P]], ['clipfrac', [P]], ['approxKl', [P]], ['dLoss', logp.shape]],
     inputs: [['logp', logp], ['logpOld', logpOld], ['advantages', advantages]],
     uniforms: [['n', i32(sizeOf(logp.shape) / P)], ['eps', f32(clipRange)], ['lo', f32(1 - clipRange)], ['hi', f32(1 + clipRange)]],
-    prelude: REDUCE,
+    prelude: PRELUDE,
     body: /* wgsl */ `
   let n = f32(u.n);
   var terms = vec3<f32>(0.0);
   for (var i = group * u.n + local; i < (group + 1) * u.n; i += ${WORKGROUP}) {
     let logratio = logp[i] - logpOld[i];
-    let ratio = exp(logratio);
+    let ratio = expNan(logratio);
     let negA = -advantages[i];
     let unclipped = negA * ratio;
     let clipped = negA * clamp(ratio, u.lo, u.hi);
     dLoss[i] = select(0.0, unclipped, unclipped >= clipped) / n;
-    terms += vec3<f32>(max(unclipped, clipped), select(0.0, 1.0, abs(ratio - 1.0) > u.eps), (ratio - 1.0) - logratio);
+    terms += vec3<f32>(maxNan(unclipped, clipped), select(0.0, 1.0, abs(ratio - 1.0) > u.eps), (ratio - 1.0) - logratio);
   }
   reduce(local, terms);
   if (local == 0) {
@@ -59,7 +58,7 @@ const valueLoss: GpuKernelFunc<{ clipRangeValue: number }> = ({ inputs: { values
     outputs: [['loss', [P]], ['dLoss', values.shape]],
     inputs: [['V', values], ['Vold', valuesOld], ['R', returns]],
     uniforms: [['n', i32(sizeOf(values.shape) / P)], ['epsV', f32(clipRangeValue)]],
-    prelude: REDUCE,
+    prelude: PRELUDE,
     body: /* wgsl */ `
   let n = f32(u.n);
   var total = 0.0;
@@ -70,7 +69,7 @@ const valueLoss: GpuKernelFunc<{ clipRangeValue: number }> = ({ inputs: { values
     let a = errUnclipped * errUnclipped;
     let b = errClipped * errClipped;
     dLoss[i] = select(0.0, errUnclipped, a >= b) / n;
-    total += max(a, b);
+    total += maxNan(a, b);
   }
   reduce(local, vec3<f32>(total, 0.0, 0.0));
   if (local == 0) { loss[group] = 0.5 * (sums[0].x / n); }`,

@@ -10,7 +10,7 @@ import { variableFrom } from '../models/init';
 import { fusedAvailable } from '../kernels/array_kernel';
 import { FUSED_ADAM, registerFusedAdam, type FusedAdamAttrs } from '../kernels/fused_adam';
 
-// Wherever an optimizer can exist, the CPU and WASM backends can run its step as one kernel.
+// Wherever an optimizer can exist, the CPU, WASM and WebGPU backends can run its step as one kernel.
 registerFusedAdam();
 
 /**
@@ -75,8 +75,8 @@ export class PopulationAdam {
   }
 
   /**
-   * One Adam step with the given gradients (aligned with `params`): one kernel on the CPU and
-   * WASM backends; elsewhere a dozen element-wise kernels on the flat [P, n] buffers whatever
+   * One Adam step with the given gradients (aligned with `params`): one kernel on the CPU, WASM
+   * and WebGPU backends; on WebGL a dozen element-wise kernels on the flat [P, n] buffers whatever
    * the number of parameters, plus a reshape and a subtraction per parameter. A parameter the
    * loss does not reach (e.g. the token embedding of a one-token transformer, which reads only
    * the prompt) has no gradient: it counts as zero, and with m = v = 0 its step is exactly 0.

@@ -5,7 +5,7 @@ import { fusedAvailable } from '../kernels/array_kernel';
 import { registerFusedLogProbs, TOKEN_LOGP, TOKEN_LOGP_GRAD } from '../kernels/fused_logprobs';
 import { asInt32, oneHotFloat } from './one_hot';
 
-// Wherever log-probabilities are taken, the CPU and WASM backends can take them in one kernel.
+// Wherever log-probabilities are taken, the CPU, WASM and WebGPU backends can take them in one kernel.
 registerFusedLogProbs();
 
 /**
@@ -13,8 +13,8 @@ registerFusedLogProbs();
  *
  * Fused log-softmax-gather with its gradient written out, (onehot(y) − softmax(logits))·dy,
  * instead of autograd through log-softmax, product and sum, with nothing kept on the tape but
- * the log-softmax. On CPU and WASM the forward pass and the gradient are one kernel each
- * (kernels/fused_logprobs.ts); elsewhere they are composed of the same ops as the kernels
+ * the log-softmax. On CPU, WASM and WebGPU the forward pass and the gradient are one kernel each
+ * (kernels/fused_logprobs.ts); on WebGL they are composed of the same ops as the kernels
  * compute (tfjs's log-softmax gradient applied to the one-hot upstream gradient).
  */
 export function tokenLogProbs(logits: tf.Tensor, tokens: tf.Tensor): tf.Tensor {

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fusedAvailable } from '../kernels/array_kernel';
 import { PPO_SURROGATE, PPO_VALUE_LOSS, registerFusedPpo } from '../kernels/fused_ppo';
 
-// The CPU and WASM backends run PPO's two losses as one kernel each (kernels/fused_ppo.ts).
+// The CPU, WASM and WebGPU backends run PPO's two losses as one kernel each (kernels/fused_ppo.ts).
 registerFusedPpo();
 
 function meanPerMember(x: tf.Tensor): tf.Tensor {
@@ -28,7 +28,7 @@ export function bradleyTerryLoss(rChosen: tf.Tensor, rRejected: tf.Tensor): tf.T
  * The gradient is written out: ∂L_pg/∂log π_θ = −A·ρ/n where the unclipped side is the max,
  * else 0 (the max is then the clipped side, with ρ outside the clip range, where it is
  * constant; inside the range both sides are equal). One product in the backward pass instead
- * of autograd through max, clip, product and exp. On CPU and WASM the loss, both metrics and
+ * of autograd through max, clip, product and exp. On CPU, WASM and WebGPU the loss, both metrics and
  * that gradient are one kernel, the same numbers.
  */
 export function ppoPolicyLoss(
@@ -91,7 +91,7 @@ function ratioMetrics(logratio: tf.Tensor, ratio: tf.Tensor, clipRange: number):
  *
  * The gradient is written out: ∂/∂V = (V − R)/n where the unclipped square is the max, else 0
  * (the clipped square is then the max with V − V_old outside ±ε_v, where it is constant;
- * inside, the two squares are equal). On CPU and WASM, loss and gradient are one kernel.
+ * inside, the two squares are equal). On CPU, WASM and WebGPU, loss and gradient are one kernel.
  */
 export function ppoValueLoss(values: tf.Tensor, valuesOld: tf.Tensor, returns: tf.Tensor, clipRangeValue: number): tf.Tensor {
   if (fusedAvailable(PPO_VALUE_LOSS)) {
