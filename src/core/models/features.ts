@@ -4,7 +4,7 @@
  * task exactly tabular; on sequences the network only gets per-position credit, so like a
  * real learned judge it generalises, and errs, off its data.
  *
- * Networks take the 1 + 2T active indices; `sparseProject` turns them into W·f.
+ * Networks take the 1 + 2T active indices; `multiHot` turns them into f, which they multiply.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { SeqShape } from './seq_net';
@@ -30,17 +30,13 @@ export function featureIndices(prompts: tf.Tensor, tokens: tf.Tensor, { nPrompts
 }
 
 /**
- * W·f for population weights W [P, F, H] and indices [P, B, K] → [P, B, H].
+ * The multi-hot features f [P, B, F] of indices [P, B, K], for W·f with weights W [P, F, H].
  *
- * The multi-hot f is materialised ([P, B, F], F ≤ a few hundred here) and multiplied: a
- * gather would be cheaper forward, but its gradient (unsorted segment sum) costs one pass
- * per row of W on tfjs's CPU backend, which made judge training 50× slower.
+ * f is materialised (F ≤ a few hundred here) and multiplied: a gather of W's rows would be
+ * cheaper forward, but its gradient (unsorted segment sum) costs one pass per row of W on
+ * tfjs's CPU backend, which made judge training 50× slower.
  */
-export function sparseProject(W: tf.Tensor, indices: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const F = W.shape[1] as number;
-    // float32: tfjs's default int32 one-hot hits a WebGPU int transpose bug (f32/i32 WGSL mismatch) in the sum.
-    const multiHot = tf.sum(oneHotFloat(indices, F), 2);
-    return tf.matMul(multiHot, W);
-  });
+export function multiHot(indices: tf.Tensor, F: number): tf.Tensor {
+  // float32: tfjs's default int32 one-hot hits a WebGPU int transpose bug (f32/i32 WGSL mismatch) in the sum.
+  return tf.tidy(() => tf.sum(oneHotFloat(indices, F), 2));
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
-import { featureIndices, featureSize, sparseProject } from './features';
+import { featureIndices, featureSize, multiHot } from './features';
 import { memberNormal, variableFrom } from './init';
 import type { SeqShape } from './seq_net';
 
@@ -39,7 +39,9 @@ export function createScoreMlp(
     params: [...W1, ...skip, b1, W2, b2],
     score: (indices) =>
       tf.tidy(() => {
-        const sum = (ws: tf.Tensor[]) => indices.map((idx, i) => sparseProject(ws[i], idx)).reduce((a, b) => tf.add(a, b));
+        // Each block's features once, for both the hidden layer and the skip.
+        const f = indices.map((idx) => multiHot(idx, F));
+        const sum = (ws: tf.Tensor[]) => f.map((fi, i) => tf.matMul(fi, ws[i])).reduce((a, b) => tf.add(a, b));
         const h = tf.relu(tf.add(sum(W1), b1));
         return tf.squeeze(tf.add(tf.add(tf.matMul(h, W2), sum(skip)), b2), [2]);
       }),
