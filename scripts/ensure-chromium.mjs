@@ -9,7 +9,15 @@ import { existsSync } from 'node:fs';
 import { findChromium } from './chromium.mjs';
 
 const debianRoot = existsSync('/etc/debian_version') && process.getuid?.() === 0;
-const vulkanLoader = () => process.platform !== 'linux' || execSync('ldconfig -p', { encoding: 'utf8' }).includes('libvulkan.so.1');
+/** Whether the dynamic linker finds libvulkan.so.1 (ldconfig's cache; its usual paths where ldconfig is not on PATH). */
+function vulkanLoader() {
+  if (process.platform !== 'linux') return true;
+  try {
+    return execSync('ldconfig -p', { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, PATH: `${process.env.PATH}:/sbin:/usr/sbin` } }).includes('libvulkan.so.1');
+  } catch {
+    return ['/usr/lib', '/usr/lib64', '/lib'].flatMap((dir) => [dir, `${dir}/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`]).some((dir) => existsSync(`${dir}/libvulkan.so.1`));
+  }
+}
 
 const missing = [...(findChromium() ? [] : ['chromium']), ...(vulkanLoader() ? [] : ['libvulkan1'])];
 if (missing.length && debianRoot) execSync(`apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`, { stdio: 'inherit' });

@@ -53,12 +53,12 @@ describe.skipIf(unavailable)('fused kernels on WebGPU (WGSL)', () => {
   });
 
   it('log-softmax-gather: a NaN logit makes its row NaN, whichever token is picked; other rows stay finite', async () => {
-    const logits = tf.tensor2d([[0.5, NaN, -1], [0.5, 2, -1]]);
-    const logp = tokenLogProbs(logits, tf.tensor1d([0, 0], 'int32'));
+    const [logits, tokens] = [tf.tensor2d([[0.5, NaN, -1], [0.5, 2, -1]]), tf.tensor1d([0, 0], 'int32')];
+    const logp = tokenLogProbs(logits, tokens);
     const [diverged, fine] = Array.from(await logp.data());
     expect(diverged).toBeNaN();
     expect(Number.isFinite(fine)).toBe(true);
-    tf.dispose([logits, logp]);
+    tf.dispose([logits, tokens, logp]);
   });
 
   it.each([6, 50])('PPO, %i responses a member: loss, clip fraction, approx_kl, value loss and both gradients within float32 rounding of the composed ops', async (B) => {
