@@ -130,13 +130,20 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
   return rows;
 }
 
+export interface WebGpuCountRow {
+  task: string;
+  fused?: KernelCount;
+  composed?: KernelCount;
+  skipped?: string;
+}
+
 /**
  * Kernels and dispatches of one PPO iteration on WebGPU in Node (P = 1, the bench's counting:
  * dispatches exact, as recorded), with the fused WGSL kernels on and off; a row saying why
  * when WebGPU does not start. Counts only: on a software adapter the time says nothing.
  */
-export async function webgpuCountRows(tasks: string[]): Promise<{ task: string; fused?: KernelCount; composed?: KernelCount; skipped?: string }[]> {
-  const rows = [];
+export async function webgpuCountRows(tasks: string[]): Promise<WebGpuCountRow[]> {
+  const rows: WebGpuCountRow[] = [];
   for (const task of tasks) {
     const engine = new LocalEngine({ env: 'node' });
     try {
@@ -217,4 +224,13 @@ export function formatCoreTable(rows: CoreRow[], backend: string): string {
     return [r.what, r.task, String(r.P), r.ms.toFixed(1), String(r.count?.kernels ?? '—'), String(r.count?.dispatches ?? '—'), composed, torch, ratio];
   });
   return markdown(head, body);
+}
+
+/** A markdown table of WebGPU count rows: fused (the lab's WGSL) beside composed (tfjs's kernels). */
+export function formatWebGpuTable(rows: WebGpuCountRow[]): string {
+  const count = (c?: KernelCount) => (c ? `${c.kernels} / ${c.dispatches}` : '—');
+  return markdown(
+    ['PPO iteration on WebGPU (Node), P = 1', 'kernels / dispatches, fused (WGSL)', 'kernels / dispatches, composed'],
+    rows.map((r) => (r.skipped ? [r.task, `skipped: ${r.skipped.slice(0, 80)}`, ''] : [r.task, count(r.fused), count(r.composed)])),
+  );
 }

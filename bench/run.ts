@@ -18,8 +18,8 @@ import { findChromium } from '../scripts/chromium.mjs';
 import { quietTfjsLogs } from '../src/engine/backend';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendChoice, BackendName } from '../src/engine/protocol';
-import { formatCoreTable, judgeRows, methodRows, ppoRows, torchReference, webgpuCountRows, withTorch } from './core';
-import { formatFirstTable, formatTable, markdown, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow, type KernelCount } from './measure';
+import { formatCoreTable, formatWebGpuTable, judgeRows, methodRows, ppoRows, torchReference, webgpuCountRows, withTorch } from './core';
+import { formatFirstTable, formatTable, measure, measureFirstIterations, type BenchOptions, type BenchRow, type FirstRow } from './measure';
 import { countKernelsInNode } from './node_count';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -50,8 +50,6 @@ const base = {
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 const firstRows: FirstRow[] = [];
-
-
 
 async function nodeRows(): Promise<BenchRow[]> {
   quietTfjsLogs();
@@ -194,12 +192,7 @@ async function coreTable(): Promise<string> {
   // Helpful on a software GPU takes minutes per iteration: asked for by name.
   log('core: WebGPU kernel counts…');
   const gpu = await webgpuCountRows(values['webgpu-helpful'] ? ['bandit', 'helpful'] : ['bandit']);
-  const count = (c?: KernelCount) => (c ? `${c.kernels} / ${c.dispatches}` : '—');
-  const gpuTable = markdown(
-    ['PPO iteration on WebGPU (Node), P = 1', 'kernels / dispatches, fused (WGSL)', 'kernels / dispatches, composed'],
-    gpu.map((r) => (r.skipped ? [r.task, `skipped: ${r.skipped.slice(0, 80)}`, ''] : [r.task, count(r.fused), count(r.composed)])),
-  );
-  return `${formatCoreTable(withTorch(rows, torch), 'WASM')}\n\nDispatches on WebGPU are counted as recorded (a SplitV dispatches a slice per part, the fused Adam one program per parameter; a Reshape nothing).\n\n${gpuTable}`;
+  return `${formatCoreTable(withTorch(rows, torch), 'WASM')}\n\nDispatches on WebGPU are counted as recorded (a SplitV dispatches a slice per part, the fused Adam one program per parameter; a Reshape nothing).\n\n${formatWebGpuTable(gpu)}`;
 }
 
 const started = performance.now();
