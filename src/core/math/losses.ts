@@ -21,6 +21,16 @@ export function bradleyTerryLoss(rChosen: tf.Tensor, rRejected: tf.Tensor): tf.T
 }
 
 /**
+ * ∂/∂margin of Σ_p bradleyTerryLoss(margin, 0)_p, the judges' loss: −σ(−margin)/n per member
+ * of n margins. Autograd's rounding: Mean_grad's 1/n (a float32 division, which fround(1/n)
+ * equals: 1/n is never within a double's precision of a float32 tie) times Softplus_grad's σ.
+ */
+export function bradleyTerryMarginGrad(margin: tf.Tensor): tf.Tensor {
+  const n = margin.size / margin.shape[0];
+  return tf.tidy(() => tf.mul(tf.sigmoid(tf.neg(margin)), -Math.fround(1 / n)));
+}
+
+/**
  * PPO clipped surrogate (Schulman et al. 2017, eq. 7), as a loss:
  * ρ = exp(log π_θ − log π_old); L_pg = mean(max(−A·ρ, −A·clip(ρ, 1−ε, 1+ε))).
  * Also returns the fraction of clipped ratios and cleanrl's approx_kl = mean((ρ − 1) − log ρ).

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '../rng';
 import { featureIndices, featureSize } from './features';
-import { createScoreMlp } from './reward_mlp';
+import { createScoreMlp, differenceWithPullback, type ScoreWithPullback } from './reward_mlp';
 import type { SeqShape } from './seq_net';
 
 export interface PreferenceNet {
@@ -17,17 +17,21 @@ export interface PreferenceNet {
   encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
   /** The logit from `encode`'s indices of a and b. */
   logitEncoded(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
+  /** `logitEncoded` with its pullback to `params` (call inside the caller's tidy). */
+  logitEncodedWithPullback(a: tf.Tensor, b: tf.Tensor): ScoreWithPullback;
   dispose(): void;
 }
 
 export function createPreferenceMlp(shape: SeqShape, hidden: number, rngs: readonly Rng[]): PreferenceNet {
   const mlp = createScoreMlp(featureSize(shape), 2, hidden, rngs);
   const encode = (prompts: tf.Tensor, tokens: tf.Tensor) => featureIndices(prompts, tokens, shape);
-  const logitEncoded = (fa: tf.Tensor, fb: tf.Tensor) => tf.tidy(() => tf.sub(mlp.score([fa, fb]), mlp.score([fb, fa])));
+  const logitEncodedWithPullback = (fa: tf.Tensor, fb: tf.Tensor) => differenceWithPullback(mlp.scoreWithPullback([fa, fb]), mlp.scoreWithPullback([fb, fa]));
+  const logitEncoded = (fa: tf.Tensor, fb: tf.Tensor) => tf.tidy(() => logitEncodedWithPullback(fa, fb).score);
   return {
     params: mlp.params,
     encode,
     logitEncoded,
+    logitEncodedWithPullback,
     logit: (prompts, a, b) => tf.tidy(() => logitEncoded(encode(prompts, a), encode(prompts, b))),
     dispose: () => tf.dispose(mlp.params),
   };

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../config';
-import { createRewardMlp, type RewardNet } from '../models/reward_mlp';
+import { createRewardMlp, type RewardMlp, type RewardNet } from '../models/reward_mlp';
 import { snapshot } from '../models/sample';
 import { createNet, createPopulation, REPORT_ROWS, streams, type Population } from '../population';
 import type { Metrics } from '../types';
@@ -39,7 +39,7 @@ describe('training a judge', () => {
     tf.dispose(reference);
   });
 
-  const train = async (reward: RewardNet, steps: number) => {
+  const train = async (reward: RewardMlp, steps: number) => {
     const reports: { step: number; members: Metrics[] }[] = [];
     const metrics = await trainJudge(pop, feedback, rewardJudge(reward), { name: 'rm', steps, lr: 0.03, batchSize: 64 }, (step, _, members) => reports.push({ step, members }));
     return { metrics, reports };

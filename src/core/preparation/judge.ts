@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkpoint } from '../cancel';
 import { PopulationAdam } from '../math/adam';
-import { bradleyTerryLoss } from '../math/losses';
+import { bradleyTerryLoss, bradleyTerryMarginGrad } from '../math/losses';
+import type { ScoreWithPullback } from '../models/reward_mlp';
 import { drawMinibatch, headRows, REPORT_ROWS, streams, takeRows, type Population } from '../population';
 import type { Rng } from '../rng';
 import { hasGold } from '../tasks/task';
@@ -28,6 +29,8 @@ export interface Judge {
   encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
   /** margin(chosen, rejected) on encoded responses → [P, B]; positive when the judge agrees with the label. */
   margin(chosen: tf.Tensor, rejected: tf.Tensor): tf.Tensor;
+  /** `margin` with its pullback dMargin ↦ ∂/∂params, autograd's numbers (call inside the caller's tidy). */
+  marginWithPullback(chosen: tf.Tensor, rejected: tf.Tensor): ScoreWithPullback;
 }
 
 /** Labelled pairs as the judge reads them: the encodings of each pair's winner and loser, [P, n, ...]. */
@@ -98,12 +101,24 @@ export function judgeLoss(judge: Judge, d: EncodedPairs): tf.Tensor {
   return tf.tidy(() => bradleyTerryLoss(judge.margin(d.chosen, d.rejected), tf.scalar(0)));
 }
 
+/**
+ * ∂/∂params of Σ_p judgeLoss(judge, d)_p, aligned with `judge.params`: written out (the judge's
+ * pullback of the loss's), autograd's numbers bit for bit. The caller disposes them.
+ */
+export function judgeGrads(judge: Judge, d: EncodedPairs): tf.Tensor[] {
+  return tf.tidy(() => {
+    const { score: margin, pullback } = judge.marginWithPullback(d.chosen, d.rejected);
+    return pullback(bradleyTerryMarginGrad(margin));
+  });
+}
+
 /** One Adam step of a judge on a fresh minibatch of `mb` encoded training pairs per member. */
 export function judgeStep(optimizer: PopulationAdam, judge: Judge, train: EncodedPairs, rngs: readonly Rng[], mb: number): void {
   const P = train.chosen.shape[0];
   const rows = drawMinibatch(rngs, train.chosen.shape[1] as number, mb);
   // Picked before the step, off the autograd tape: the rows are data, not functions of the weights.
   const batch = { chosen: takeRows(train.chosen, rows, P), rejected: takeRows(train.rejected, rows, P) };
-  optimizer.step(() => ({ loss: judgeLoss(judge, batch) }));
-  tf.dispose([rows, batch.chosen, batch.rejected]);
+  const grads = judgeGrads(judge, batch);
+  optimizer.apply(grads);
+  tf.dispose([rows, batch.chosen, batch.rejected, ...grads]);
 }

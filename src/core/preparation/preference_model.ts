@@ -18,7 +18,7 @@ export async function trainPreferenceModel(
   const { steps, lr, hidden, batchSize } = pop.config.preferenceModel;
   const preference = createPreferenceMlp(pop.shape, hidden, streams(pop, 'pm/init'));
   try {
-    const metrics = await trainJudge(pop, feedback, { params: preference.params, encode: preference.encode, margin: preference.logitEncoded }, { name: 'pm', steps, lr, batchSize }, onProgress, signal);
+    const metrics = await trainJudge(pop, feedback, { params: preference.params, encode: preference.encode, margin: preference.logitEncoded, marginWithPullback: preference.logitEncodedWithPullback }, { name: 'pm', steps, lr, batchSize }, onProgress, signal);
     return { preference, metrics };
   } catch (error) {
     preference.dispose(); // cancelled (or failed): no half-trained judge survives

@@ -3,7 +3,7 @@
  * −log σ(r_φ(x, y_w) − r_φ(x, y_l)) on the preparation's labelled pairs.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { createRewardMlp, type RewardNet } from '../models/reward_mlp';
+import { createRewardMlp, differenceWithPullback, type RewardMlp, type RewardNet } from '../models/reward_mlp';
 import { streams, type Population } from '../population';
 import type { Metrics } from '../types';
 import type { Feedback } from './feedback';
@@ -27,10 +27,12 @@ export async function trainRewardModel(
 }
 
 /** r_φ as a judge: margin r_φ(x, y_w) − r_φ(x, y_l). */
-export function rewardJudge(reward: RewardNet): Judge {
+export function rewardJudge(reward: RewardMlp): Judge {
+  const marginWithPullback = (w: tf.Tensor, l: tf.Tensor) => differenceWithPullback(reward.applyEncodedWithPullback(w), reward.applyEncodedWithPullback(l));
   return {
     params: reward.params,
     encode: reward.encode,
-    margin: (w, l) => tf.tidy(() => tf.sub(reward.applyEncoded(w), reward.applyEncoded(l))),
+    margin: (w, l) => tf.tidy(() => marginWithPullback(w, l).score),
+    marginWithPullback,
   };
 }
