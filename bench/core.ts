@@ -19,7 +19,7 @@ import { createPopulation, streams } from '../src/core/population';
 import type { MethodId } from '../src/core/config';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendName } from '../src/engine/protocol';
-import { benchConfig, markdown, measure, median, type KernelCount, type KernelCounter } from './measure';
+import { benchConfig, markdown, MAX_MEASURED, measure, median, timeRuns, type KernelCount, type KernelCounter } from './measure';
 import { countKernelsInNode } from './node_count';
 
 export interface CoreRow {
@@ -40,8 +40,13 @@ export interface CoreOptions {
   populations: number[];
   warmup: number;
   measured: number;
+  /** Time fast rows until this many ms (timeRuns), here and in the PyTorch reference alike. */
+  minMs?: number;
   countKernels: KernelCounter;
 }
+
+/** Iterations a run needs for `o`'s timed steps, however many `minMs` asks for. */
+const timedSteps = (o: CoreOptions) => Math.max(o.measured, o.minMs ? MAX_MEASURED : 0);
 
 /** The PPO iteration (the Node bench rows' measurement, training only) on bandit and helpful. */
 export async function ppoRows(o: CoreOptions): Promise<CoreRow[]> {
@@ -94,7 +99,7 @@ export async function judgeRows(o: CoreOptions): Promise<CoreRow[]> {
       await reward.params[0].data(); // wait for the device, as a reading step would
     };
     // A hundred warmup steps: the fused CPU/WASM kernels are JavaScript, which V8 optimises only after some dozens of calls.
-    const ms = await medianMs(step, Math.max(100, o.warmup * 5), o.measured * 5);
+    const ms = await medianMs(step, Math.max(100, o.warmup * 5), o.measured * 5, o.minMs);
     const count = await o.countKernels(() => step());
     const composed = await composedCount(o.countKernels, async () => step);
     rows.push({ what: 'judge step (BT, batch 256)', task: 'bandit', P, ms, count, composed });
@@ -113,12 +118,12 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
     await engine.init(o.backend);
     for (const id of Object.keys(METHOD_INFO) as MethodId[]) {
       // Room for the counted step, warmup and measured steps, with exact evaluation only at the first and last.
-      const base = benchConfig(1, o.warmup + o.measured + 3, task, 1000);
+      const base = benchConfig(1, o.warmup + timedSteps(o) + 3, task, 1000);
       try {
         await engine.load(parseConfig({ ...base, method: { id } }));
         await engine.step();
         const count = await o.countKernels(() => engine.step());
-        const ms = await medianMs(() => engine.step(), o.warmup, o.measured);
+        const ms = await medianMs(() => engine.step(), o.warmup, o.measured, o.minMs);
         rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms, count });
       } catch (error) {
         rows.push({ what: `${METHOD_INFO[id].title} iteration`, task, P: 1, ms: NaN, skipped: error instanceof Error ? error.message : String(error) });
@@ -177,23 +182,17 @@ async function composedCount(countKernels: KernelCounter, prepare: () => Promise
 }
 
 /** Median ms of `measured` runs of `run` after `warmup` untimed ones. */
-async function medianMs(run: () => Promise<unknown>, warmup: number, measured: number): Promise<number> {
+async function medianMs(run: () => Promise<unknown>, warmup: number, measured: number, minMs?: number): Promise<number> {
   for (let i = 0; i < warmup; i++) await run();
-  const ms: number[] = [];
-  for (let i = 0; i < measured; i++) {
-    const t0 = performance.now();
-    await run();
-    ms.push(performance.now() - t0);
-  }
-  return median(ms);
+  return median(await timeRuns(run, measured, minMs));
 }
 
 /** bench/torch_reference.py's medians keyed `what/task/P`, or why there are none. */
-export function torchReference(populations: number[], warmup: number, measured: number): Map<string, number> | string {
+export function torchReference(populations: number[], warmup: number, measured: number, minMs = 0): Map<string, number> | string {
   const script = join(import.meta.dirname, 'torch_reference.py');
   const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
   if (!python) return 'skipped: python3 cannot import torch (apt-get install -y python3-torch)';
-  const result = spawnSync(python, [script, '--populations', populations.join(','), '--warmup', String(warmup), '--measured', String(measured)], { encoding: 'utf8' });
+  const result = spawnSync(python, [script, '--populations', populations.join(','), '--warmup', String(warmup), '--measured', String(measured), '--min-ms', String(minMs), '--max-measured', String(MAX_MEASURED)], { encoding: 'utf8' });
   if (result.status !== 0) return `skipped: torch_reference.py failed: ${(result.stderr || result.stdout).trim().split('\n').pop()}`;
   const out = new Map<string, number>();
   for (const line of result.stdout.trim().split('\n')) {

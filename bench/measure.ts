@@ -19,6 +19,27 @@ export interface BenchOptions {
    * times it. By default every iteration evaluates, as the page does.
    */
   trainingOnly?: boolean;
+  /** Keep timing past `measured` runs until this many ms of them (at most MAX_MEASURED): a fast computation's median then rests on dozens of runs. */
+  minMs?: number;
+}
+
+/** The most timed runs a row takes when `minMs` asks for more than `measured`. */
+export const MAX_MEASURED = 100;
+
+/**
+ * Wall times of `run`: at least `measured` runs, then more until `minMs` of them have passed
+ * or MAX_MEASURED have run. bench/torch_reference.py's `timed` samples the same way.
+ */
+export async function timeRuns(run: () => Promise<unknown>, measured: number, minMs = 0, now: () => number = () => performance.now()): Promise<number[]> {
+  const ms: number[] = [];
+  let spent = 0;
+  while (ms.length < measured || (spent < minMs && ms.length < MAX_MEASURED)) {
+    const t0 = now();
+    await run();
+    ms.push(now() - t0);
+    spent += ms[ms.length - 1];
+  }
+  return ms;
 }
 
 export interface BenchRow {
@@ -101,19 +122,15 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
   for (const P of options.populations) {
     try {
       await engine.load(
-        options.trainingOnly ? benchConfig(P, options.warmup + options.measured + 2, options.task, 1000) : benchConfig(P, options.warmup + options.measured, options.task),
+        options.trainingOnly
+          ? benchConfig(P, options.warmup + Math.max(options.measured, options.minMs ? MAX_MEASURED : 0) + 2, options.task, 1000)
+          : benchConfig(P, options.warmup + (options.minMs ? MAX_MEASURED : options.measured), options.task),
       );
       if (options.trainingOnly) await engine.step(); // iteration 1 evaluates
       await engine.prepare();
       for (let i = 0; i < options.warmup; i++) await engine.step();
-      const ms: number[] = [];
       const readbacks: number[] = [];
-      for (let i = 0; i < options.measured; i++) {
-        const t0 = now();
-        const result = await engine.step();
-        ms.push(now() - t0);
-        readbacks.push(result.readbacks);
-      }
+      const ms = await timeRuns(async () => readbacks.push((await engine.step()).readbacks), options.measured, options.minMs, now);
       const m = median(ms);
       let count: KernelCount | undefined;
       if (countKernels) {

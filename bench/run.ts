@@ -177,9 +177,10 @@ async function browserRows(): Promise<BenchRow[]> {
 /** The side-by-side table: the core on WASM in Node against PyTorch on one CPU thread. */
 async function coreTable(): Promise<string> {
   quietTfjsLogs();
-  const options = { ...base, backend: 'wasm' as BackendName, countKernels: countKernelsInNode };
+  // Fast rows are timed for a second each, here and in PyTorch: their medians then rest on dozens of runs.
+  const options = { ...base, backend: 'wasm' as BackendName, countKernels: countKernelsInNode, minMs: 1000 };
   // The process's first iterations run cold (JIT, WASM compilation): a throwaway pass keeps them out of the first row.
-  await ppoRows({ ...options, populations: [1], measured: 1 });
+  await ppoRows({ ...options, populations: [1], measured: 1, minMs: 0 });
   log('core: PPO on bandit and helpful…');
   const rows = await ppoRows(options);
   log('core: judge step…');
@@ -188,7 +189,7 @@ async function coreTable(): Promise<string> {
   rows.push(...(await methodRows({ ...options, populations: [1] }, 'bandit')));
   if (!values.quick) rows.push(...(await methodRows({ ...options, populations: [1] }, 'helpful')));
   log('core: PyTorch reference…');
-  const torch = torchReference(base.populations, base.warmup, base.measured);
+  const torch = torchReference(base.populations, base.warmup, base.measured, options.minMs);
   // Helpful on a software GPU takes minutes per iteration: asked for by name.
   log('core: WebGPU kernel counts…');
   const gpu = await webgpuCountRows(values['webgpu-helpful'] ? ['bandit', 'helpful'] : ['bandit']);

@@ -14,7 +14,7 @@ plain PyTorch on the CPU with one thread (the lab's WASM backend runs on one thr
 
 Every network carries the population axis P first, as in the lab (batched matmuls). Prints
 one JSON object per line: {"what", "task", "P", "ms"} (median of `--measured` after
-`--warmup`). Needs only torch; exits 3 when torch is missing, so the bench can say so.
+`--warmup`, or of more runs until `--min-ms` of them, at most `--max-measured`). Needs only torch; exits 3 when torch is missing, so the bench can say so.
 """
 import argparse
 import json
@@ -201,11 +201,17 @@ def bench_judge(P, warmup, measured, batch=256, n_train=2048):
     return timed(step, warmup, measured)
 
 
+# Set from the command line: keep timing past `measured` runs until MIN_MS of them, at most
+# MAX_MEASURED runs (bench/measure.ts's timeRuns samples the same way).
+MIN_MS = 0.0
+MAX_MEASURED = 100
+
+
 def timed(fn, warmup, measured):
     for _ in range(warmup):
         fn()
     ms = []
-    for _ in range(measured):
+    while len(ms) < measured or (sum(ms) < MIN_MS and len(ms) < MAX_MEASURED):
         t0 = time.perf_counter()
         fn()
         ms.append((time.perf_counter() - t0) * 1000)
@@ -218,7 +224,11 @@ def main():
     parser.add_argument("--tasks", default="bandit,helpful")
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--measured", type=int, default=5)
+    parser.add_argument("--min-ms", type=float, default=0.0)
+    parser.add_argument("--max-measured", type=int, default=100)
     args = parser.parse_args()
+    global MIN_MS, MAX_MEASURED
+    MIN_MS, MAX_MEASURED = args.min_ms, args.max_measured
     torch.set_num_threads(1)
     torch.manual_seed(0)
     populations = [int(p) for p in args.populations.split(",")]
