@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { BACKEND_CHAIN, type BackendChoice, type BackendInfo, type BackendName } from './protocol';
-import { registerWasmKernels } from '../core/kernels';
+import { registerWasmKernels, registerWebGpuKernels } from '../core/kernels';
 
 /** Where the engine runs: browser pages/workers, or Node (CLI, tests, bench). */
 export type EngineEnv = 'browser' | 'node';
@@ -196,6 +196,7 @@ const TRY: Record<BackendName, (env: EngineEnv) => Promise<Attempt>> = {
     const adapter = describeAdapter(found);
     // The backend package registers itself at import time only when navigator.gpu exists.
     await import('@tensorflow/tfjs-backend-webgpu');
+    registerWebGpuKernels();
     const failed = await activate('webgpu');
     if (failed) return { ok: false, reason: failed };
     const what = adapter.architecture || adapter.vendor || adapter.description || 'adapter';

@@ -13,6 +13,7 @@ import { adamCase, logProbsCase, ppoCase, ppoNanCase } from '../core/kernels/fus
 import { FUSED_ADAM } from '../core/kernels/fused_adam';
 import { TOKEN_LOGP, TOKEN_LOGP_GRAD } from '../core/kernels/fused_logprobs';
 import { PPO_SURROGATE } from '../core/kernels/fused_ppo';
+import { gpuProgramDispatches } from '../core/kernels/gpu_program';
 import { tokenLogProbs } from '../core/math/logprobs';
 import { selectBackend } from './backend';
 
@@ -74,5 +75,33 @@ describe.skipIf(unavailable)('fused kernels on WebGPU (WGSL)', () => {
     const [policy, value] = await ppoNanCase(true);
     expect([policy[0], value[0]]).toEqual([NaN, NaN]);
     expect(Number.isFinite(policy[1]) && Number.isFinite(value[1])).toBe(true);
+  });
+
+  it.each([
+    ['the stacked trunk’s halves (axis 0)', [4, 3, 5], 2, 0, 1],
+    ['uneven parts of a middle axis', [2, 9, 3], [2, 4, 3], 1, 1],
+    ['seven parts of the last axis', [3, 7], 7, -1, 1],
+    ['eight parts: tfjs’s slices', [2, 8], 8, 1, 8],
+  ] as const)('SplitV, %s: exactly tfjs’s slices, in the dispatches expected', async (_, shape, splits, axis, dispatches) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = tf.tensor(Array.from({ length: n }, (_, i) => i * 0.37 - 5), [...shape]);
+    // On the GPU, as training's tensors are: tfjs would run ops on a small tensor it still holds on the CPU there.
+    const forward = tf.env().getBool('WEBGPU_CPU_FORWARD');
+    tf.env().set('WEBGPU_CPU_FORWARD', false);
+    const x = tf.mul(values, 1);
+    const sizes = typeof splits === 'number' ? Array<number>(splits).fill(shape.at(axis)! / splits) : [...splits];
+    const before = gpuProgramDispatches();
+    const parts = tf.split(x, typeof splits === 'number' ? splits : [...splits], axis);
+    expect(gpuProgramDispatches() - before).toBe(dispatches === 1 ? 1 : 0);
+    const rank = shape.length;
+    const a = axis < 0 ? rank + axis : axis;
+    const slices = sizes.map((size, j) => {
+      const begin = shape.map((_, i) => (i === a ? sizes.slice(0, j).reduce((p, q) => p + q, 0) : 0));
+      return tf.slice(x, begin, shape.map((d, i) => (i === a ? size : d)));
+    });
+    expect(parts.map((p) => p.shape)).toEqual(slices.map((p) => p.shape));
+    expect(await Promise.all(parts.map((p) => p.array()))).toEqual(await Promise.all(slices.map((p) => p.array())));
+    tf.env().set('WEBGPU_CPU_FORWARD', forward);
+    tf.dispose([values, x, ...parts, ...slices]);
   });
 });
