@@ -10,6 +10,7 @@ import { createRewardMlp } from '../models/reward_mlp';
 import { Rng } from '../rng';
 import { useBackend } from '../testing';
 import { judgeGrads, judgeLoss, type Judge } from './judge';
+import { preferenceJudge } from './preference_model';
 import { rewardJudge } from './reward_model';
 
 const shape = { nPrompts: 3, V: 5, T: 2 };
@@ -17,28 +18,26 @@ const P = 2;
 // 37 pairs: 1/37 is not a power of two, so the mean's 1/n rounds as it does on the tape.
 const n = 37;
 
-function judges(): { name: string; judge: Judge; dispose: () => void }[] {
-  const rngs = [new Rng(3), new Rng(4)];
-  const reward = createRewardMlp(shape, 6, rngs);
-  const preference = createPreferenceMlp(shape, 6, rngs);
-  return [
-    { name: 'reward model (margin r(y_w) − r(y_l))', judge: rewardJudge(reward), dispose: () => reward.dispose() },
-    {
-      name: 'preference model (margin logit P(y_w ≻ y_l))',
-      judge: { params: preference.params, encode: preference.encode, margin: preference.logitEncoded, marginWithPullback: preference.logitEncodedWithPullback },
-      dispose: () => preference.dispose(),
-    },
-  ];
-}
+const rngs = () => [new Rng(3), new Rng(4)];
+const JUDGES: [string, () => { judge: Judge; dispose: () => void }][] = [
+  ['the reward model (margin r(y_w) − r(y_l))', () => {
+    const reward = createRewardMlp(shape, 6, rngs());
+    return { judge: rewardJudge(reward), dispose: () => reward.dispose() };
+  }],
+  ['the preference model (margin logit P(y_w ≻ y_l))', () => {
+    const preference = createPreferenceMlp(shape, 6, rngs());
+    return { judge: preferenceJudge(preference), dispose: () => preference.dispose() };
+  }],
+];
 
 describe.each(['cpu', 'wasm'] as const)('judgeGrads on %s', (backend) => {
   afterAll(() => useBackend('wasm'));
 
-  it.each([0, 1])('equals autograd through judgeLoss bit for bit (judge %i)', async (which) => {
+  it.each(JUDGES)('%s: equals autograd through judgeLoss bit for bit', async (name, make) => {
     await useBackend(backend);
     const rng = new Rng(11);
     const ints = (s: number[], max: number) => tf.tensor(Array.from({ length: s.reduce((a, b) => a * b) }, () => rng.int(max)), s, 'int32');
-    const { name, judge, dispose } = judges()[which];
+    const { judge, dispose } = make();
     // Trained-looking weights: the skip and biases start at zero, which would hide their gradients' rounding.
     judge.params.forEach((w) => w.assign(tf.tensor(Array.from({ length: w.size }, () => 0.7 * rng.normal()), w.shape)));
     const prompts = ints([P, n], shape.nPrompts);

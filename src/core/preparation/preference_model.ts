@@ -7,7 +7,7 @@ import { createPreferenceMlp, type PreferenceNet } from '../models/preference_ml
 import { streams, type Population } from '../population';
 import type { Metrics } from '../types';
 import type { Feedback } from './feedback';
-import { trainJudge } from './judge';
+import { trainJudge, type Judge } from './judge';
 
 export async function trainPreferenceModel(
   pop: Population,
@@ -18,10 +18,15 @@ export async function trainPreferenceModel(
   const { steps, lr, hidden, batchSize } = pop.config.preferenceModel;
   const preference = createPreferenceMlp(pop.shape, hidden, streams(pop, 'pm/init'));
   try {
-    const metrics = await trainJudge(pop, feedback, { params: preference.params, encode: preference.encode, margin: preference.logitEncoded, marginWithPullback: preference.logitEncodedWithPullback }, { name: 'pm', steps, lr, batchSize }, onProgress, signal);
+    const metrics = await trainJudge(pop, feedback, preferenceJudge(preference), { name: 'pm', steps, lr, batchSize }, onProgress, signal);
     return { preference, metrics };
   } catch (error) {
     preference.dispose(); // cancelled (or failed): no half-trained judge survives
     throw error;
   }
+}
+
+/** P_ψ as a judge: margin logit P_ψ(y_w ≻ y_l | x). */
+export function preferenceJudge(preference: PreferenceNet): Judge {
+  return { params: preference.params, encode: preference.encode, margin: preference.logitEncoded, marginWithPullback: preference.logitEncodedWithPullback };
 }
