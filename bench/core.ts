@@ -19,7 +19,7 @@ import { createPopulation, streams } from '../src/core/population';
 import type { MethodId } from '../src/core/config';
 import { LocalEngine } from '../src/engine/engine';
 import type { BackendName } from '../src/engine/protocol';
-import { benchConfig, markdown, MAX_MEASURED, measure, median, timeRuns, type KernelCount, type KernelCounter } from './measure';
+import { benchConfig, markdown, MAX_MEASURED, measure, median, mostRuns, timeRuns, type KernelCount, type KernelCounter } from './measure';
 import { countKernelsInNode } from './node_count';
 
 export interface CoreRow {
@@ -44,9 +44,6 @@ export interface CoreOptions {
   minMs?: number;
   countKernels: KernelCounter;
 }
-
-/** Iterations a run needs for `o`'s timed steps, however many `minMs` asks for. */
-const timedSteps = (o: CoreOptions) => Math.max(o.measured, o.minMs ? MAX_MEASURED : 0);
 
 /** The PPO iteration (the Node bench rows' measurement, training only) on bandit and helpful. */
 export async function ppoRows(o: CoreOptions): Promise<CoreRow[]> {
@@ -118,7 +115,7 @@ export async function methodRows(o: CoreOptions, task: string): Promise<CoreRow[
     await engine.init(o.backend);
     for (const id of Object.keys(METHOD_INFO) as MethodId[]) {
       // Room for the counted step, warmup and measured steps, with exact evaluation only at the first and last.
-      const base = benchConfig(1, o.warmup + timedSteps(o) + 3, task, 1000);
+      const base = benchConfig(1, o.warmup + mostRuns(o.measured, o.minMs) + 3, task, 1000);
       try {
         await engine.load(parseConfig({ ...base, method: { id } }));
         await engine.step();
@@ -181,7 +178,7 @@ async function composedCount(countKernels: KernelCounter, prepare: () => Promise
   }
 }
 
-/** Median ms of `measured` runs of `run` after `warmup` untimed ones. */
+/** Median ms of `run` after `warmup` untimed runs, timed as `timeRuns` times it. */
 async function medianMs(run: () => Promise<unknown>, warmup: number, measured: number, minMs?: number): Promise<number> {
   for (let i = 0; i < warmup; i++) await run();
   return median(await timeRuns(run, measured, minMs));

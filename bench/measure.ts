@@ -26,6 +26,9 @@ export interface BenchOptions {
 /** The most timed runs a row takes when `minMs` asks for more than `measured`. */
 export const MAX_MEASURED = 100;
 
+/** The most runs `timeRuns(run, measured, minMs)` can take: what a run's iteration budget must leave room for. */
+export const mostRuns = (measured: number, minMs = 0): number => (minMs > 0 ? Math.max(measured, MAX_MEASURED) : measured);
+
 /**
  * Wall times of `run`: at least `measured` runs, then more until `minMs` of them have passed
  * or MAX_MEASURED have run. bench/torch_reference.py's `timed` samples the same way.
@@ -123,8 +126,8 @@ export async function measure(engine: LabEngine, env: BenchRow['env'], options: 
     try {
       await engine.load(
         options.trainingOnly
-          ? benchConfig(P, options.warmup + Math.max(options.measured, options.minMs ? MAX_MEASURED : 0) + 2, options.task, 1000)
-          : benchConfig(P, options.warmup + (options.minMs ? MAX_MEASURED : options.measured), options.task),
+          ? benchConfig(P, options.warmup + mostRuns(options.measured, options.minMs) + 2, options.task, 1000)
+          : benchConfig(P, options.warmup + mostRuns(options.measured, options.minMs), options.task),
       );
       if (options.trainingOnly) await engine.step(); // iteration 1 evaluates
       await engine.prepare();
