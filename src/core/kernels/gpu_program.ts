@@ -25,6 +25,9 @@ export interface Uniform {
 export const f32 = (x: number): Uniform => ({ type: 'float32', data: [x] });
 export const i32 = (x: number): Uniform => ({ type: 'int32', data: [x] });
 
+/** Storage buffers one shader may bind (WebGPU's default maxStorageBuffersPerShaderStage): outputs and inputs together. */
+export const MAX_STORAGE_BUFFERS = 8;
+
 /** Threads per workgroup of every fused shader (1-D). */
 export const WORKGROUP = 64;
 

@@ -8,9 +8,9 @@
  */
 import { backend_util, getKernel, registerKernel, unregisterKernel, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { sizeOf } from './array_kernel';
-import { i32, runGpuProgram, workgroupsFor } from './gpu_program';
+import { i32, MAX_STORAGE_BUFFERS, runGpuProgram, workgroupsFor } from './gpu_program';
 
-const MAX_PARTS = 7;
+const MAX_PARTS = MAX_STORAGE_BUFFERS - 1;
 
 interface SplitArgs {
   inputs: { x: TensorInfo };

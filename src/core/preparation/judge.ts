@@ -22,15 +22,22 @@ export interface JudgeOptions {
   batchSize: number;
 }
 
-/** What training a judge needs of it: its parameters, its input encoding, and its margin on encoded pairs. */
+/** What training a judge needs of it: its parameters, its input encoding, and its margin on encoded pairs with the margin's pullback. */
 export interface Judge {
   readonly params: tf.Variable[];
   /** The judge's inputs for (x, y), [P, B, ...]: each data set is encoded once, before training. */
   encode(prompts: tf.Tensor, tokens: tf.Tensor): tf.Tensor;
-  /** margin(chosen, rejected) on encoded responses → [P, B]; positive when the judge agrees with the label. */
-  margin(chosen: tf.Tensor, rejected: tf.Tensor): tf.Tensor;
-  /** `margin` with its pullback dMargin ↦ ∂/∂params, autograd's numbers (call inside the caller's tidy). */
+  /**
+   * margin(chosen, rejected) on encoded responses → [P, B], positive when the judge agrees with
+   * the label, and its pullback dMargin ↦ ∂/∂params, autograd's numbers (call inside the
+   * caller's tidy).
+   */
   marginWithPullback(chosen: tf.Tensor, rejected: tf.Tensor): ScoreWithPullback;
+}
+
+/** The judge's margin alone (its forward pass; differentiable on the tape). */
+function margin(judge: Judge, chosen: tf.Tensor, rejected: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => judge.marginWithPullback(chosen, rejected).score);
 }
 
 /** Labelled pairs as the judge reads them: the encodings of each pair's winner and loser, [P, n, ...]. */
@@ -65,7 +72,7 @@ export async function trainJudge(
   // A tie (e.g. the same response twice, common on small tasks) counts as half right.
   const accuracy = (d: EncodedPairs): tf.Tensor =>
     tf.tidy(() => {
-      const m = judge.margin(d.chosen, d.rejected);
+      const m = margin(judge, d.chosen, d.rejected);
       const right = tf.cast(tf.greater(m, 0), 'float32');
       return tf.mean(tf.add(right, tf.mul(0.5, tf.cast(tf.equal(m, 0), 'float32'))), 1);
     });
@@ -98,7 +105,7 @@ export async function trainJudge(
 
 /** −log σ(margin) per member [P] on labelled pairs (a Bradley–Terry loss against a zero margin). */
 export function judgeLoss(judge: Judge, d: EncodedPairs): tf.Tensor {
-  return tf.tidy(() => bradleyTerryLoss(judge.margin(d.chosen, d.rejected), tf.scalar(0)));
+  return tf.tidy(() => bradleyTerryLoss(margin(judge, d.chosen, d.rejected), tf.scalar(0)));
 }
 
 /**
@@ -107,8 +114,8 @@ export function judgeLoss(judge: Judge, d: EncodedPairs): tf.Tensor {
  */
 export function judgeGrads(judge: Judge, d: EncodedPairs): tf.Tensor[] {
   return tf.tidy(() => {
-    const { score: margin, pullback } = judge.marginWithPullback(d.chosen, d.rejected);
-    return pullback(bradleyTerryMarginGrad(margin));
+    const { score, pullback } = judge.marginWithPullback(d.chosen, d.rejected);
+    return pullback(bradleyTerryMarginGrad(score));
   });
 }
 

@@ -28,5 +28,5 @@ export async function trainPreferenceModel(
 
 /** P_ψ as a judge: margin logit P_ψ(y_w ≻ y_l | x). */
 export function preferenceJudge(preference: PreferenceNet): Judge {
-  return { params: preference.params, encode: preference.encode, margin: preference.logitEncoded, marginWithPullback: preference.logitEncodedWithPullback };
+  return { params: preference.params, encode: preference.encode, marginWithPullback: preference.logitEncodedWithPullback };
 }

@@ -2,7 +2,6 @@
  * The Bradley–Terry reward model (ALGORITHMS.md §1; InstructGPT step 2): r_φ minimises
  * −log σ(r_φ(x, y_w) − r_φ(x, y_l)) on the preparation's labelled pairs.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { createRewardMlp, differenceWithPullback, type RewardMlp, type RewardNet } from '../models/reward_mlp';
 import { streams, type Population } from '../population';
 import type { Metrics } from '../types';
@@ -28,11 +27,9 @@ export async function trainRewardModel(
 
 /** r_φ as a judge: margin r_φ(x, y_w) − r_φ(x, y_l). */
 export function rewardJudge(reward: RewardMlp): Judge {
-  const marginWithPullback = (w: tf.Tensor, l: tf.Tensor) => differenceWithPullback(reward.applyEncodedWithPullback(w), reward.applyEncodedWithPullback(l));
   return {
     params: reward.params,
     encode: reward.encode,
-    margin: (w, l) => tf.tidy(() => marginWithPullback(w, l).score),
-    marginWithPullback,
+    marginWithPullback: (w, l) => differenceWithPullback(reward.applyEncodedWithPullback(w), reward.applyEncodedWithPullback(l)),
   };
 }
